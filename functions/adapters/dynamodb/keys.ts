@@ -1,0 +1,135 @@
+/**
+ * The one key builder. No other module writes a pk, sk or index key.
+ * Every partition key starts with the tenant, so no query can cross tenants.
+ */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export interface IndexKeys {
+  gsi1pk?: string;
+  gsi1sk?: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+  gsi3pk?: string;
+  gsi3sk?: string;
+}
+
+const tenant = (tenantId: string) => `TENANT#${tenantId}`;
+
+/** Master data lives in the tenant's partition, one sort-key prefix per entity type. */
+export type MasterDataType = 'USER' | 'DEPARTMENT' | 'GROUP' | 'ACCOUNT' | 'CONTACT' | 'DEVICE' | 'PRODUCT';
+
+export const keys = {
+  tenant: (tenantId: string): ItemKey => ({ pk: tenant(tenantId), sk: 'TENANT' }),
+
+  masterData: (tenantId: string, type: MasterDataType, id: string): ItemKey => ({
+    pk: tenant(tenantId),
+    sk: `${type}#${id}`,
+  }),
+  /** Query condition listing one type in creation order (ids are ULIDs). */
+  masterDataList: (tenantId: string, type: MasterDataType) => ({
+    pk: tenant(tenantId),
+    skPrefix: `${type}#`,
+  }),
+
+  /** A guard item that makes a value unique in the tenant (user email, device serial number, ...). */
+  unique: (tenantId: string, scope: string, value: string): ItemKey => ({
+    pk: tenant(tenantId),
+    sk: `UNIQUE#${scope}#${value}`,
+  }),
+
+  /** Direct subordinates of a user: gsi1. */
+  userIndexes: (
+    tenantId: string,
+    user: { id: string; superiorId?: string; mainDepartmentId?: string },
+  ): IndexKeys => ({
+    ...(user.superiorId
+      ? { gsi1pk: `${tenant(tenantId)}#SUPERIOR#${user.superiorId}`, gsi1sk: `USER#${user.id}` }
+      : {}),
+    ...(user.mainDepartmentId
+      ? {
+          gsi2pk: `${tenant(tenantId)}#DEPARTMENT#${user.mainDepartmentId}#MEMBERS`,
+          gsi2sk: `USER#${user.id}`,
+        }
+      : {}),
+  }),
+  subordinatesOf: (tenantId: string, superiorId: string) => ({
+    index: 'gsi1' as const,
+    pk: `${tenant(tenantId)}#SUPERIOR#${superiorId}`,
+    skPrefix: 'USER#',
+  }),
+  membersOfDepartment: (tenantId: string, departmentId: string) => ({
+    index: 'gsi2' as const,
+    pk: `${tenant(tenantId)}#DEPARTMENT#${departmentId}#MEMBERS`,
+    skPrefix: 'USER#',
+  }),
+
+  /** Sub-departments of a department: gsi1. */
+  departmentIndexes: (tenantId: string, department: { id: string; parentId?: string }): IndexKeys =>
+    department.parentId
+      ? {
+          gsi1pk: `${tenant(tenantId)}#DEPARTMENT#${department.parentId}#CHILDREN`,
+          gsi1sk: `DEPARTMENT#${department.id}`,
+        }
+      : {},
+  childrenOfDepartment: (tenantId: string, departmentId: string) => ({
+    index: 'gsi1' as const,
+    pk: `${tenant(tenantId)}#DEPARTMENT#${departmentId}#CHILDREN`,
+    skPrefix: 'DEPARTMENT#',
+  }),
+
+  /** One item per (group, member), so "the groups I belong to" is a Query on gsi1. */
+  groupMembership: (tenantId: string, groupId: string, userId: string): ItemKey & IndexKeys => ({
+    pk: tenant(tenantId),
+    sk: `GROUPMEMBER#${groupId}#${userId}`,
+    gsi1pk: `${tenant(tenantId)}#USER#${userId}#GROUPS`,
+    gsi1sk: `GROUP#${groupId}`,
+  }),
+  groupsOfUser: (tenantId: string, userId: string) => ({
+    index: 'gsi1' as const,
+    pk: `${tenant(tenantId)}#USER#${userId}#GROUPS`,
+    skPrefix: 'GROUP#',
+  }),
+
+  /** Contacts and devices of an account, in one Query on gsi1. */
+  accountChildIndexes: (
+    tenantId: string,
+    type: 'CONTACT' | 'DEVICE',
+    child: { id: string; accountId?: string },
+  ): IndexKeys =>
+    child.accountId
+      ? { gsi1pk: `${tenant(tenantId)}#ACCOUNT#${child.accountId}`, gsi1sk: `${type}#${child.id}` }
+      : {},
+  childrenOfAccount: (tenantId: string, accountId: string, type: 'CONTACT' | 'DEVICE') => ({
+    index: 'gsi1' as const,
+    pk: `${tenant(tenantId)}#ACCOUNT#${accountId}`,
+    skPrefix: `${type}#`,
+  }),
+
+  /** Transactional outbox: written with the change, published from the table stream. */
+  outboxEvent: (tenantId: string, eventId: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#OUTBOX`,
+    sk: eventId,
+  }),
+
+  /** Idempotency-Key records, scoped to the caller. */
+  idempotency: (tenantId: string, userId: string, key: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#IDEMPOTENCY`,
+    sk: `${userId}#${key}`,
+  }),
+} as const;
+
+/** Attributes that are storage detail and never leave the adapter. */
+export const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'entityType',
+] as const;

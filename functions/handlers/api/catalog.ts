@@ -1,0 +1,25 @@
+import type { RouteContract } from '../../shared/http/route';
+import { accountRoutes } from './accounts/routes';
+import { systemRoutes } from './system/routes';
+
+export interface ApiFunction {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** Asynchronous work or heavy dependencies may need more. */
+  memoryMb?: number;
+  routes: RouteContract[];
+}
+
+/**
+ * Every API function and the routes it serves. The CDK stack creates one
+ * Lambda and its API Gateway routes per entry, the local server dispatches
+ * with it, and the OpenAPI document is generated from it.
+ */
+export const API_FUNCTIONS = {
+  system: { entry: 'functions/handlers/api/system/handler.ts', routes: Object.values(systemRoutes) },
+  accounts: { entry: 'functions/handlers/api/accounts/handler.ts', routes: Object.values(accountRoutes) },
+} satisfies Record<string, ApiFunction>;
+
+export type ApiFunctionName = keyof typeof API_FUNCTIONS;
+
+export const allRoutes = (): RouteContract[] => Object.values(API_FUNCTIONS).flatMap((fn) => fn.routes);

@@ -1,0 +1,18 @@
+import { apiHandler } from '../../../shared/http/api-handler';
+import { implement } from '../../../shared/http/route';
+import { allRoutes } from '../catalog';
+import { openApiDocument } from './openapi';
+import { systemRoutes } from './routes';
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+export const handler = apiHandler(
+  [
+    implement(systemRoutes.health, async () => ({ status: 'ok' })),
+    implement(systemRoutes.openapi, async () => {
+      document ??= openApiDocument(allRoutes(), { title: 'Field service API', version: '1' });
+      return document;
+    }),
+  ],
+  {},
+);

@@ -1,0 +1,66 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { OUTBOX_ENTITY_TYPE } from '../../adapters/dynamodb/effects';
+import { EventBridgePublisher } from '../../adapters/eventbridge/publisher';
+import { type DomainEvent, domainEventSchema, type EventPublisher } from '../../domain/shared/events';
+import { createLogger, type Logger } from '../../shared/logger';
+
+/**
+ * Reads outbox items from the table stream and publishes their events.
+ * Records whose event could not be published are reported as batch item
+ * failures, so Lambda retries from the first of them (events are at-least-once).
+ */
+export function createOutboxPublisher(
+  publisher: EventPublisher,
+  logger: Logger = createLogger({ service: 'outbox-publisher' }),
+) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const pending: { sequenceNumber: string; event: DomainEvent }[] = [];
+    for (const record of event.Records) {
+      const image = record.dynamodb?.NewImage;
+      if (record.eventName !== 'INSERT' || !image) continue;
+      const item = unmarshall(image as Record<string, AttributeValue>);
+      if (item.entityType !== OUTBOX_ENTITY_TYPE) continue;
+      const parsed = domainEventSchema.safeParse(item.event);
+      if (!parsed.success) {
+        // Retrying cannot fix a malformed event: log it with its key and move on.
+        logger.error('outbox item holds no valid event', {
+          pk: item.pk,
+          sk: item.sk,
+          issues: parsed.error.issues,
+        });
+        continue;
+      }
+      pending.push({
+        sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+        event: parsed.data as DomainEvent,
+      });
+    }
+    if (pending.length === 0) return { batchItemFailures: [] };
+    let failedIds: string[];
+    try {
+      ({ failedIds } = await publisher.publish(pending.map((p) => p.event)));
+    } catch (error) {
+      logger.error('publishing outbox events failed', { error, events: pending.length });
+      failedIds = pending.map((p) => p.event.id);
+    }
+    const failed = pending.filter((p) => failedIds.includes(p.event.id));
+    logger.info('published outbox events', {
+      published: pending.length - failed.length,
+      failed: failed.length,
+    });
+    return { batchItemFailures: failed.map((p) => ({ itemIdentifier: p.sequenceNumber })) };
+  };
+}
+
+const eventBridge = new EventBridgeClient({});
+
+export const handler = createOutboxPublisher(
+  new EventBridgePublisher(eventBridge, () => {
+    const name = process.env.EVENT_BUS_NAME;
+    if (!name) throw new Error('EVENT_BUS_NAME is not set');
+    return name;
+  }),
+);

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod/mini';
+import type { Principal } from '../../domain/access/principal';
+import type { IdempotencyClaim, IdempotencyStore } from '../../domain/shared/ports';
+import { type FieldError, IdempotencyKeyTakenError, ValidationError } from '../errors';
+import { createLogger, type Logger } from '../logger';
+import { principalFromEvent } from './claims';
+import { problem, problemResponse, toProblem } from './problem';
+import { type RouteContract, type RouteImplementation, routeKey } from './route';
+
+export interface ApiDependencies {
+  /** Needed when a route honours Idempotency-Key. */
+  idempotency?: IdempotencyStore;
+  logger?: Logger;
+}
+
+type Event = APIGatewayProxyEventV2 & Parameters<typeof principalFromEvent>[0];
+type Result = APIGatewayProxyStructuredResultV2;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One Lambda handler serving a group of routes: finds the route by the event's
+ * routeKey, reads the principal, validates path, query and body against the
+ * contract, honours Idempotency-Key, and maps every error to problem+json.
+ */
+export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies) {
+  const byKey = new Map(routes.map((route) => [routeKey(route.contract), route]));
+  const rootLogger = deps.logger ?? createLogger({ service: 'api' });
+  const idempotency = deps.idempotency;
+  if (!idempotency && routes.some((route) => route.contract.idempotent)) {
+    throw new Error('Routes that honour Idempotency-Key need an idempotency store');
+  }
+
+  const core = async (event: Event, context: Context): Promise<Result> => {
+    const correlationId = correlationIdOf(event, context);
+    const logger = rootLogger.child({ correlationId, routeKey: event.routeKey });
+    const started = Date.now();
+    let response: Result;
+    try {
+      response = await dispatch(event, correlationId, logger);
+    } catch (error) {
+      const details = toProblem(error, correlationId);
+      if (details.status >= 500) logger.error('request failed', { error });
+      else logger.info('request refused', { status: details.status, detail: details.detail });
+      response = problemResponse(details);
+    }
+    logger.info('request', { status: response.statusCode, durationMs: Date.now() - started });
+    return response;
+  };
+
+  async function dispatch(event: Event, correlationId: string, logger: Logger): Promise<Result> {
+    const route = byKey.get(event.routeKey);
+    if (!route) return problemResponse(problem(404, `No route ${event.routeKey}`, correlationId));
+    const { contract } = route;
+    const principal = contract.auth === 'none' ? undefined : principalFromEvent(event);
+    const headers = lowerCaseHeaders(event.headers);
+    const rawBody = readBody(event);
+    const fields: FieldError[] = [];
+    const params = parse(contract.params, event.pathParameters ?? {}, 'path', fields);
+    const query = parse(contract.query, event.queryStringParameters ?? {}, 'query', fields);
+    const body = contract.body
+      ? parse(contract.body, parseJson(rawBody, headers), 'body', fields)
+      : undefined;
+    if (fields.length > 0) throw new ValidationError('The request is not valid', fields);
+
+    const claim =
+      contract.idempotent && principal
+        ? idempotencyClaim(headers, principal, event.routeKey, rawBody)
+        : undefined;
+    if (claim && principal) {
+      const replay = await replayed(principal, claim, contract, correlationId);
+      if (replay) return replay;
+    }
+    const request = { params, query, body, principal, headers, correlationId, logger, idempotency: claim };
+    try {
+      const result = await route.handle(request as Parameters<RouteImplementation['handle']>[0]);
+      return json(contract.status, result, correlationId);
+    } catch (error) {
+      // A concurrent request with the same key won the claim: answer as it did.
+      if (error instanceof IdempotencyKeyTakenError && claim && principal) {
+        const replay = await replayed(principal, claim, contract, correlationId);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  async function replayed(
+    principal: Principal,
+    claim: IdempotencyClaim,
+    contract: RouteContract,
+    correlationId: string,
+  ) {
+    const record = await idempotency?.find(principal.tenantId, claim.userId, claim.key);
+    if (!record) return undefined;
+    if (record.fingerprint !== claim.fingerprint) {
+      return problemResponse(
+        problem(422, `Idempotency-Key ${claim.key} was used with a different request`, correlationId, {
+          errors: [
+            { field: 'header.idempotency-key', message: 'Already used with another request body or route' },
+          ],
+        }),
+      );
+    }
+    const response = json(contract.status, record.resource, correlationId);
+    response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
+    return response;
+  }
+
+  return middy<Event, Result>().handler(core);
+}
+
+function correlationIdOf(event: Event, context: Context): string {
+  const header = event.headers?.['x-correlation-id'];
+  if (header && /^[A-Za-z0-9._-]{1,128}$/.test(header)) return header;
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
+
+function lowerCaseHeaders(headers: Event['headers'] | undefined): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}
+
+function readBody(event: Event): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parseJson(raw: string | undefined, headers: Record<string, string | undefined>): unknown {
+  if (raw === undefined) return undefined;
+  const type = headers['content-type'];
+  if (type && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new ValidationError('The body must be JSON', [
+      { field: 'header.content-type', message: `Expected application/json, got ${type}` },
+    ]);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError('The body is not valid JSON', [
+      { field: 'body', message: (error as Error).message },
+    ]);
+  }
+}
+
+function parse(
+  schema: z.ZodMiniType | undefined,
+  value: unknown,
+  where: string,
+  fields: FieldError[],
+): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        fields.push({ field: [where, ...path, key].join('.'), message: 'Unknown field' });
+    } else {
+      fields.push({ field: [where, ...path].join('.'), message: issue.message });
+    }
+  }
+  return undefined;
+}
+
+function idempotencyClaim(
+  headers: Record<string, string | undefined>,
+  principal: Principal,
+  key: string,
+  rawBody: string | undefined,
+): IdempotencyClaim | undefined {
+  const value = headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new ValidationError('Invalid Idempotency-Key', [
+      { field: 'header.idempotency-key', message: 'Must be 1-128 characters of letters, digits, . _ : -' },
+    ]);
+  }
+  const fingerprint = createHash('sha256')
+    .update(key)
+    .update('\n')
+    .update(rawBody ?? '')
+    .digest('base64url');
+  return { userId: principal.userId, key: value, fingerprint };
+}
+
+function json(status: number, body: unknown, correlationId: string): Result {
+  const headers = { 'x-correlation-id': correlationId };
+  if (status === 204 || body === undefined) return { statusCode: status, headers };
+  return {
+    statusCode: status,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,42 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isRole, type Principal } from '../../domain/access/principal';
+import { UnauthorizedError } from '../errors';
+
+/** Claim names as Cognito puts them in ID tokens; the local dev tokens use the same. */
+export const CLAIMS = {
+  subject: 'sub',
+  tenant: 'custom:tenantId',
+  groups: 'cognito:groups',
+} as const;
+
+type Claims = Record<string, string | number | boolean | string[]>;
+
+interface EventWithJwt {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Claims } };
+  };
+}
+
+/**
+ * The principal from the JWT claims that API Gateway's authorizer (or the
+ * local server) verified. API Gateway passes array claims as "[a b]" strings.
+ */
+export function principalFromEvent(event: EventWithJwt): Principal {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims) throw new UnauthorizedError('A bearer token is required');
+  const userId = claims[CLAIMS.subject];
+  const tenantId = claims[CLAIMS.tenant];
+  if (typeof userId !== 'string' || userId === '') throw new UnauthorizedError('The token names no user');
+  if (typeof tenantId !== 'string' || tenantId === '')
+    throw new UnauthorizedError('The token names no tenant');
+  return { userId, tenantId, roles: parseGroups(claims[CLAIMS.groups]).filter(isRole) };
+}
+
+function parseGroups(value: Claims[string] | undefined): string[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter((group) => group.length > 0);
+}

@@ -1,0 +1,74 @@
+import type { z } from 'zod/mini';
+import type { Principal } from '../../domain/access/principal';
+import type { IdempotencyClaim } from '../../domain/shared/ports';
+import type { Logger } from '../logger';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Schema = z.ZodMiniType;
+
+/**
+ * The contract of one API route: everything the handler, the API Gateway
+ * routes (CDK), the local server and the OpenAPI document need to know.
+ * Contracts hold schemas only, so infrastructure code may import them.
+ */
+export interface RouteContract<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+> {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/accounts/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: Schema;
+  /** Status of a successful answer. */
+  status: 200 | 201 | 202 | 204;
+  /** Honours the Idempotency-Key header (creating POSTs). */
+  idempotent?: boolean;
+  /** `none` only for health and the OpenAPI document. */
+  auth?: 'jwt' | 'none';
+}
+
+export function defineRoute<
+  P extends Schema | undefined,
+  Q extends Schema | undefined,
+  B extends Schema | undefined,
+>(contract: RouteContract<P, Q, B>): RouteContract<P, Q, B> {
+  return contract;
+}
+
+export const routeKey = (contract: Pick<RouteContract, 'method' | 'path'>): string =>
+  `${contract.method} ${contract.path}`;
+
+type Infer<S> = S extends Schema ? z.output<S> : undefined;
+
+export interface ApiRequest<C extends RouteContract> {
+  params: Infer<C['params']>;
+  query: Infer<C['query']>;
+  body: Infer<C['body']>;
+  /** Undefined only on routes with `auth: 'none'`. */
+  principal: C['auth'] extends 'none' ? Principal | undefined : Principal;
+  headers: Record<string, string | undefined>;
+  correlationId: string;
+  logger: Logger;
+  /** Present when the caller sent an Idempotency-Key on an idempotent route. */
+  idempotency?: IdempotencyClaim;
+}
+
+export interface RouteImplementation<C extends RouteContract = RouteContract> {
+  contract: C;
+  /** Returns the response body; the status comes from the contract. */
+  handle(request: ApiRequest<C>): Promise<unknown>;
+}
+
+export function implement<C extends RouteContract>(
+  contract: C,
+  handle: (request: ApiRequest<C>) => Promise<unknown>,
+): RouteImplementation {
+  return { contract, handle: handle as RouteImplementation['handle'] };
+}

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_FUNCTIONS, type ApiFunction } from '../functions/handlers/api/catalog';
+import { type RouteContract, routeKey } from '../functions/shared/http/route';
+import { type DevClaims, verifyDevToken } from './auth/dev-jwt';
+import { lambdaContext } from './lambda-context';
+import { ROOT } from './paths';
+
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  functionName: string;
+  entry: string;
+  contract: RouteContract;
+  pattern: RegExp;
+  paramNames: string[];
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
+  return Object.entries(functions).flatMap(([functionName, fn]) =>
+    fn.routes.map((contract) => {
+      const paramNames: string[] = [];
+      const source = contract.path
+        .split('/')
+        .map((segment) => {
+          const param = /^\{(\w+)\}$/.exec(segment);
+          if (!param?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          paramNames.push(param[1]);
+          return '([^/]+)';
+        })
+        .join('/');
+      return { functionName, entry: fn.entry, contract, pattern: new RegExp(`^${source}$`), paramNames };
+    }),
+  );
+}
+
+/**
+ * API Gateway (HTTP API) for the local runtime: turns HTTP requests into
+ * payload-format-2.0 events for the same handlers, and verifies the dev
+ * tokens the way the JWT authorizer verifies Cognito's.
+ */
+export async function startApiServer(options: {
+  port: number;
+  secret: Buffer;
+  host?: string;
+}): Promise<{ url: string; server: Server }> {
+  const routes = compile(API_FUNCTIONS);
+  const handlers = new Map<string, Promise<Handler>>();
+  const load = (route: CompiledRoute) => {
+    let handler = handlers.get(route.entry);
+    if (!handler) {
+      handler = import(pathToFileURL(join(ROOT, route.entry)).href).then(
+        (module: { handler: Handler }) => module.handler,
+      );
+      handlers.set(route.entry, handler);
+    }
+    return handler;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error(
+        JSON.stringify({ level: 'error', message: 'local gateway failure', error: String(error) }),
+      );
+      if (!res.headersSent)
+        send(res, { statusCode: 502, body: JSON.stringify({ message: 'Internal Server Error' }) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const candidates = routes
+      .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+      .filter((c) => c.match !== null);
+    const found = candidates.find((c) => c.route.contract.method === method);
+    if (!found?.match) {
+      return send(
+        res,
+        gatewayError(
+          404,
+          candidates.length > 0
+            ? `Method ${method} not allowed on ${url.pathname}`
+            : `No route ${url.pathname}`,
+        ),
+      );
+    }
+    const { route, match } = found;
+    const body = await readBody(req);
+    if (body === 'too-large') return send(res, gatewayError(413, 'Request body larger than 10 MB'));
+
+    let claims: DevClaims | undefined;
+    if (route.contract.auth !== 'none') {
+      const authorization = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      claims = token ? verifyDevToken(token, options.secret) : undefined;
+      if (!claims) return send(res, gatewayError(401, 'Unauthorized'));
+    }
+    const pathParameters = Object.fromEntries(
+      route.paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+    );
+    const event = toEvent(req, url, method, routeKey(route.contract), pathParameters, body, claims);
+    const handler = await load(route);
+    const result = await handler(event, lambdaContext(`api-${route.functionName}`));
+    send(res, result);
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { url: `http://${host}:${port}`, server };
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  key: string,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  claims: DevClaims | undefined,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } } = {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    },
+    isBase64Encoded: false,
+  };
+  if (body.length > 0) event.body = body.toString('utf8');
+  return event;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** API Gateway's own answers (before any handler runs), as problem details. */
+function gatewayError(status: number, detail: string): APIGatewayProxyStructuredResultV2 {
+  const title = { 401: 'Unauthorized', 404: 'Not Found', 413: 'Content Too Large' }[status] ?? 'Error';
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail }),
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
+  res.statusCode = result.statusCode ?? 200;
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  const body =
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  res.end(body);
+}
