@@ -24,8 +24,9 @@ interface CompiledRoute {
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Routes with fewer path parameters first, so `/devices/lookup` wins over `/devices/{id}` as in API Gateway. */
 function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
-  return Object.entries(functions).flatMap(([functionName, fn]) =>
+  const routes = Object.entries(functions).flatMap(([functionName, fn]) =>
     fn.routes.map((contract) => {
       const paramNames: string[] = [];
       const source = contract.path
@@ -40,6 +41,7 @@ function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
       return { functionName, entry: fn.entry, contract, pattern: new RegExp(`^${source}$`), paramNames };
     }),
   );
+  return routes.sort((a, b) => a.paramNames.length - b.paramNames.length);
 }
 
 /**
@@ -51,8 +53,9 @@ export async function startApiServer(options: {
   port: number;
   secret: Buffer;
   host?: string;
+  functions?: Record<string, ApiFunction>;
 }): Promise<{ url: string; server: Server }> {
-  const routes = compile(API_FUNCTIONS);
+  const routes = compile(options.functions ?? API_FUNCTIONS);
   const handlers = new Map<string, Promise<Handler>>();
   const load = (route: CompiledRoute) => {
     let handler = handlers.get(route.entry);

@@ -9,10 +9,14 @@ export function encodeCursor(lastEvaluatedKey: Record<string, unknown> | undefin
 }
 
 /**
- * Decodes a cursor and checks it belongs to the query it is used with: a cursor
- * from another query, tenant or a hand-made one is a 400, never a wider read.
+ * Decodes a cursor and checks it belongs to the query it is used with (same
+ * partition key, sort key inside the queried prefix): a cursor from another
+ * list, tenant or a hand-made one is a 400, never a wider read.
  */
-export function decodeCursor(cursor: string | undefined, expected: Key): Key | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  expected: Record<string, string | { prefix: string }>,
+): Key | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
     new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'Not a cursor of this list' }]);
@@ -27,7 +31,9 @@ export function decodeCursor(cursor: string | undefined, expected: Key): Key | u
   if (entries.length > 6 || entries.some(([, v]) => typeof v !== 'string')) throw invalid();
   const key = decoded as Key;
   for (const [name, value] of Object.entries(expected)) {
-    if (key[name] !== value) throw invalid();
+    const actual = key[name];
+    const matches = typeof value === 'string' ? actual === value : actual?.startsWith(value.prefix);
+    if (!matches) throw invalid();
   }
   return key;
 }

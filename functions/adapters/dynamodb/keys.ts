@@ -87,6 +87,10 @@ export const keys = {
     gsi1pk: `${tenant(tenantId)}#USER#${userId}#GROUPS`,
     gsi1sk: `GROUP#${groupId}`,
   }),
+  groupMembersList: (tenantId: string, groupId: string) => ({
+    pk: tenant(tenantId),
+    skPrefix: `GROUPMEMBER#${groupId}#`,
+  }),
   groupsOfUser: (tenantId: string, userId: string) => ({
     index: 'gsi1' as const,
     pk: `${tenant(tenantId)}#USER#${userId}#GROUPS`,
@@ -102,10 +106,20 @@ export const keys = {
     child.accountId
       ? { gsi1pk: `${tenant(tenantId)}#ACCOUNT#${child.accountId}`, gsi1sk: `${type}#${child.id}` }
       : {},
-  childrenOfAccount: (tenantId: string, accountId: string, type: 'CONTACT' | 'DEVICE') => ({
+  contactEmailIndex: (tenantId: string, contact: { id: string; email?: string }): IndexKeys =>
+    contact.email
+      ? { gsi2pk: `${tenant(tenantId)}#CONTACT_EMAIL#${contact.email}`, gsi2sk: `CONTACT#${contact.id}` }
+      : {},
+  contactsByEmail: (tenantId: string, email: string) => ({
+    index: 'gsi2' as const,
+    pk: `${tenant(tenantId)}#CONTACT_EMAIL#${email}`,
+    skPrefix: 'CONTACT#',
+  }),
+  /** Without a type: contacts and devices together. */
+  childrenOfAccount: (tenantId: string, accountId: string, type?: 'CONTACT' | 'DEVICE') => ({
     index: 'gsi1' as const,
     pk: `${tenant(tenantId)}#ACCOUNT#${accountId}`,
-    skPrefix: `${type}#`,
+    skPrefix: type ? `${type}#` : '',
   }),
 
   /** Transactional outbox: written with the change, published from the table stream. */

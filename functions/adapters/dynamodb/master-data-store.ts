@@ -62,7 +62,7 @@ export class MasterDataStore<T extends Entity> implements Repository<T> {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { pk }),
+        ExclusiveStartKey: decodeCursor(page.cursor, { pk, sk: { prefix: skPrefix } }),
       }),
     );
     return { items: Items.map((item) => toEntity<T>(item)), nextCursor: encodeCursor(LastEvaluatedKey) };
@@ -84,14 +84,30 @@ export class MasterDataStore<T extends Entity> implements Repository<T> {
         ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
         ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { [pkName]: pk }),
+        ExclusiveStartKey: decodeCursor(page.cursor, { [pkName]: pk, [skName]: { prefix: skPrefix } }),
       }),
     );
     return { items: Items.map((item) => toEntity<T>(item)), nextCursor: encodeCursor(LastEvaluatedKey) };
   }
 
+  /** Whether an index query finds at least one item (e.g. a department's members). */
+  protected async anyInIndex(query: { index: string; pk: string; skPrefix: string }): Promise<boolean> {
+    const page = await this.queryIndex(query, { limit: 1 });
+    return page.items.length > 0;
+  }
+
   async create(entity: T, effects?: WriteEffects): Promise<void> {
     const tx = this.transaction();
+    this.addCreate(tx, entity);
+    addEffects(tx, entity.tenantId, effects, this.clock, {
+      resourceType: this.mapping.resource,
+      resource: entity,
+    });
+    await tx.commit();
+  }
+
+  /** Adds the writes that create the entity to a transaction another repository commits. */
+  addCreate(tx: Transaction, entity: T): void {
     tx.put(
       this.toItem(entity),
       'attribute_not_exists(pk)',
@@ -99,11 +115,6 @@ export class MasterDataStore<T extends Entity> implements Repository<T> {
     );
     for (const unique of this.uniqueValues(entity)) this.putUnique(tx, entity, unique);
     this.addExtraWrites(tx, undefined, entity);
-    addEffects(tx, entity.tenantId, effects, this.clock, {
-      resourceType: this.mapping.resource,
-      resource: entity,
-    });
-    await tx.commit();
   }
 
   async update(previous: T, next: T, effects?: WriteEffects): Promise<void> {
@@ -142,7 +153,7 @@ export class MasterDataStore<T extends Entity> implements Repository<T> {
   /** Items that live and die with the entity (e.g. group memberships). */
   protected addExtraWrites(_tx: Transaction, _previous: T | undefined, _next: T | undefined): void {}
 
-  protected transaction(): Transaction {
+  transaction(): Transaction {
     return new Transaction(this.table.client, this.table.tableName);
   }
 

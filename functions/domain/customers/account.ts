@@ -1,5 +1,7 @@
+import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
+import { applyChanges, partial } from '../shared/partial';
 import {
   address,
   email,
@@ -32,19 +34,19 @@ export type CreateAccountInput = z.infer<typeof createAccountInput>;
 export type UpdateAccountInput = z.infer<typeof updateAccountInput>;
 export type Account = Entity & Omit<CreateAccountInput, 'kind'> & { kind: 'company' | 'person' };
 
-export const accountRules: MasterDataRules<Account, CreateAccountInput, UpdateAccountInput> = {
+export const accountRules = (children: {
+  hasChildren(tenantId: string, accountId: string): Promise<boolean>;
+}): MasterDataRules<Account, CreateAccountInput, UpdateAccountInput> => ({
   resource: 'Account',
   eventSource: 'fieldservice.customers',
   permissions: { read: 'customer:read', write: 'customer:write', delete: 'customer:delete' },
   create: (input, base) => ({ ...base, ...input, kind: input.kind ?? 'company' }),
-  update: (account, { version: _version, ...changes }) => ({ ...account, ...changes }),
-};
-
-/** Every field optional, for PATCH bodies. */
-export function partial<S extends Record<string, z.ZodMiniType>>(
-  shape: S,
-): { [K in keyof S]: z.ZodMiniOptional<S[K]> } {
-  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, z.optional(v)])) as {
-    [K in keyof S]: z.ZodMiniOptional<S[K]>;
-  };
-}
+  update: (account, changes) => applyChanges(account, changes),
+  checkDelete: async (account) => {
+    if (await children.hasChildren(account.tenantId, account.id)) {
+      throw new ConflictError(
+        `Account ${account.id} still has contacts or devices; move or delete them first`,
+      );
+    }
+  },
+});

@@ -1,5 +1,7 @@
 import type { RouteContract } from '../../shared/http/route';
-import { accountRoutes } from './accounts/routes';
+import { productRoutes } from './catalog/routes';
+import { allCustomerRoutes } from './customers/routes';
+import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
 
 export interface ApiFunction {
@@ -17,7 +19,9 @@ export interface ApiFunction {
  */
 export const API_FUNCTIONS = {
   system: { entry: 'functions/handlers/api/system/handler.ts', routes: Object.values(systemRoutes) },
-  accounts: { entry: 'functions/handlers/api/accounts/handler.ts', routes: Object.values(accountRoutes) },
+  organisation: { entry: 'functions/handlers/api/organisation/handler.ts', routes: allOrganisationRoutes },
+  customers: { entry: 'functions/handlers/api/customers/handler.ts', routes: allCustomerRoutes },
+  catalog: { entry: 'functions/handlers/api/catalog/handler.ts', routes: Object.values(productRoutes) },
 } satisfies Record<string, ApiFunction>;
 
 export type ApiFunctionName = keyof typeof API_FUNCTIONS;

@@ -87,22 +87,22 @@ export type MasterDataContracts = ReturnType<typeof masterDataRoutes>;
 /** Binds the five contracts to a master-data service. */
 export function masterDataImplementations<T extends Entity, TCreate, TUpdate extends { version: number }>(
   routes: MasterDataContracts,
-  service: () => MasterDataService<T, TCreate, TUpdate>,
+  service: MasterDataService<T, TCreate, TUpdate>,
 ): RouteImplementation[] {
   return [
     implement(routes.create, ({ principal, body, idempotency }) =>
-      service().create(principal, body as TCreate, idempotency),
+      service.create(principal, body as TCreate, idempotency),
     ),
     implement(routes.list, ({ principal, query }) =>
-      service().list(principal, query as z.infer<typeof pageQuery>),
+      service.list(principal, query as z.infer<typeof pageQuery>),
     ),
-    implement(routes.get, ({ principal, params }) => service().get(principal, (params as { id: string }).id)),
+    implement(routes.get, ({ principal, params }) => service.get(principal, (params as { id: string }).id)),
     implement(routes.update, ({ principal, params, body }) => {
       const changes = body as TUpdate;
-      return service().update(principal, (params as { id: string }).id, changes.version, changes);
+      return service.update(principal, (params as { id: string }).id, changes.version, changes);
     }),
     implement(routes.delete, ({ principal, params, query }) =>
-      service().delete(principal, (params as { id: string }).id, (query as { version: number }).version),
+      service.delete(principal, (params as { id: string }).id, (query as { version: number }).version),
     ),
   ];
 }

@@ -45,7 +45,7 @@ export function defineRoute<
 export const routeKey = (contract: Pick<RouteContract, 'method' | 'path'>): string =>
   `${contract.method} ${contract.path}`;
 
-type Infer<S> = S extends Schema ? z.output<S> : undefined;
+type Infer<S> = [S] extends [undefined] ? undefined : z.output<NonNullable<S>>;
 
 export interface ApiRequest<C extends RouteContract> {
   params: Infer<C['params']>;

@@ -1,0 +1,40 @@
+import type { Entity } from '../shared/entity';
+import { entityFields, expectedVersion, identifier, text, z } from '../shared/schema';
+
+export const tenantSettingsSchema = z.strictObject({
+  /** How staff find customers while creating a work order: prefix search, or only the full value. */
+  customerLookup: z.enum(['fuzzy', 'exact']),
+  /** Whether a department head also sees the work of sub-departments ("superior visible data scope"). */
+  superiorVisibleDataScope: z.enum(['own-department', 'with-sub-departments']),
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
+  customerLookup: 'fuzzy',
+  superiorVisibleDataScope: 'with-sub-departments',
+};
+
+export const tenantId = z
+  .string()
+  .check(
+    z.minLength(2),
+    z.maxLength(40),
+    z.regex(/^[a-z0-9][a-z0-9-]*$/, 'Lower-case letters, digits and -'),
+  );
+
+export const createTenantInput = z.strictObject({
+  id: tenantId,
+  name: text(200),
+  settings: z.optional(z.partial(tenantSettingsSchema)),
+  admin: z.strictObject({ id: z.optional(identifier), name: text(200), email: z.string().check(z.email()) }),
+});
+export const updateTenantInput = z.strictObject({
+  name: z.optional(text(200)),
+  settings: z.optional(z.partial(tenantSettingsSchema)),
+  version: expectedVersion,
+});
+export const tenantSchema = z.object({ ...entityFields, name: z.string(), settings: tenantSettingsSchema });
+
+export type CreateTenantInput = z.infer<typeof createTenantInput>;
+export type UpdateTenantInput = z.infer<typeof updateTenantInput>;
+export type Tenant = Entity & { name: string; settings: TenantSettings };

@@ -1,0 +1,80 @@
+import { ConflictError } from '../../shared/errors';
+import { ROLES } from '../access/principal';
+import type { Entity } from '../shared/entity';
+import { type MasterDataRules, requireReference } from '../shared/master-data-service';
+import { applyChanges, partial } from '../shared/partial';
+import { email, entityFields, expectedVersion, identifier, phone, text, z } from '../shared/schema';
+import type { Department } from './department';
+import { assertAcyclic } from './hierarchy';
+
+const userFields = {
+  name: text(200),
+  email,
+  phone: z.optional(phone),
+  roles: z.array(z.enum(ROLES)).check(z.minLength(1), z.maxLength(ROLES.length)),
+  mainDepartmentId: z.optional(identifier),
+  superiorId: z.optional(identifier),
+  status: z.optional(z.enum(['active', 'disabled'])),
+};
+
+export const createUserInput = z.strictObject({
+  ...userFields,
+  /** Chosen by the caller when the user already has a login (e.g. its Cognito username); generated otherwise. */
+  id: z.optional(identifier),
+});
+export const updateUserInput = z.strictObject({ ...partial(userFields), version: expectedVersion });
+export const userSchema = z.object({
+  ...entityFields,
+  ...userFields,
+  status: z.enum(['active', 'disabled']),
+});
+
+export type CreateUserInput = z.infer<typeof createUserInput>;
+export type UpdateUserInput = z.infer<typeof updateUserInput>;
+export type User = Entity & Omit<CreateUserInput, 'id' | 'status'> & { status: 'active' | 'disabled' };
+
+export interface UserLookup {
+  get(tenantId: string, id: string): Promise<User | undefined>;
+  hasSubordinates(tenantId: string, id: string): Promise<boolean>;
+}
+
+export const userRules = (
+  users: UserLookup,
+  departments: { get(tenantId: string, id: string): Promise<Department | undefined> },
+): MasterDataRules<User, CreateUserInput, UpdateUserInput> => ({
+  resource: 'User',
+  eventSource: 'fieldservice.organisation',
+  permissions: { read: 'user:read', write: 'user:write', delete: 'user:write' },
+  create: ({ id, ...input }, base) => ({
+    ...base,
+    ...input,
+    id: id ?? base.id,
+    status: input.status ?? 'active',
+  }),
+  update: (user, changes) => applyChanges(user, changes),
+  check: async (user, previous) => {
+    user.roles = [...new Set(user.roles)];
+    if (user.mainDepartmentId !== previous?.mainDepartmentId) {
+      await requireReference('mainDepartmentId', 'department', user.mainDepartmentId, (id) =>
+        departments.get(user.tenantId, id),
+      );
+    }
+    if (user.superiorId !== previous?.superiorId && user.superiorId) {
+      await assertAcyclic({
+        selfId: user.id,
+        startId: user.superiorId,
+        field: 'superiorId',
+        noun: 'superior',
+        parentOf: async (id) => {
+          const superior = await users.get(user.tenantId, id);
+          return superior && { parentId: superior.superiorId };
+        },
+      });
+    }
+  },
+  checkDelete: async (user) => {
+    if (await users.hasSubordinates(user.tenantId, user.id)) {
+      throw new ConflictError(`User ${user.id} still has subordinates; give them another superior first`);
+    }
+  },
+});

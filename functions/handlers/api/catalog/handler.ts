@@ -1,0 +1,11 @@
+import { apiHandler } from '../../../shared/http/api-handler';
+import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { masterDataImplementations } from '../master-data-routes';
+import { productRoutes } from './routes';
+
+const deps = defaultDependencies();
+const { products } = services(deps);
+
+export const handler = apiHandler(masterDataImplementations(productRoutes, products), {
+  idempotency: idempotencyStore(deps),
+});

@@ -1,0 +1,41 @@
+import { authorize } from '../../../domain/access/permissions';
+import { DEFAULT_PAGE_SIZE } from '../../../domain/shared/entity';
+import { NotFoundError } from '../../../shared/errors';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { implement } from '../../../shared/http/route';
+import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { masterDataImplementations } from '../master-data-routes';
+import { accountRoutes, contactRoutes, customerRoutes, deviceRoutes } from './routes';
+
+const deps = defaultDependencies();
+const { accounts, contacts, devices, repositories } = services(deps);
+
+export const handler = apiHandler(
+  [
+    ...masterDataImplementations(accountRoutes, accounts),
+    ...masterDataImplementations(contactRoutes, contacts),
+    ...masterDataImplementations(deviceRoutes, devices),
+    implement(customerRoutes.accountContacts, async ({ principal, params, query }) => {
+      const account = await accounts.get(principal, params.id);
+      return repositories.contacts.ofAccount(principal.tenantId, account.id, {
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        cursor: query.cursor,
+      });
+    }),
+    implement(customerRoutes.accountDevices, async ({ principal, params, query }) => {
+      const account = await accounts.get(principal, params.id);
+      return repositories.devices.ofAccount(principal.tenantId, account.id, {
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        cursor: query.cursor,
+      });
+    }),
+    implement(customerRoutes.deviceLookup, async ({ principal, query }) => {
+      authorize(principal, 'customer:read');
+      const device = await repositories.devices.findBy(principal.tenantId, query);
+      if (!device)
+        throw new NotFoundError('Device', 'serialNumber' in query ? query.serialNumber : query.qrCode);
+      return device;
+    }),
+  ],
+  { idempotency: idempotencyStore(deps) },
+);

@@ -1,0 +1,85 @@
+import { accountSchema, createAccountInput, updateAccountInput } from '../../../domain/customers/account';
+import { contactSchema, createContactInput, updateContactInput } from '../../../domain/customers/contact';
+import {
+  createDeviceInput,
+  deviceLookupQuery,
+  deviceSchema,
+  updateDeviceInput,
+} from '../../../domain/customers/device';
+import { idParams, pageQuery } from '../../../domain/shared/schema';
+import { defineRoute } from '../../../shared/http/route';
+import { listResponse, masterDataRoutes } from '../master-data-routes';
+
+const TAG = 'Customers';
+
+export const accountRoutes = masterDataRoutes({
+  basePath: '/accounts',
+  tag: TAG,
+  singular: 'Account',
+  plural: 'Accounts',
+  create: createAccountInput,
+  update: updateAccountInput,
+  entity: accountSchema,
+});
+
+export const contactRoutes = masterDataRoutes({
+  basePath: '/contacts',
+  tag: TAG,
+  singular: 'Contact',
+  plural: 'Contacts',
+  create: createContactInput,
+  update: updateContactInput,
+  entity: contactSchema,
+});
+
+export const deviceRoutes = masterDataRoutes({
+  basePath: '/devices',
+  tag: TAG,
+  singular: 'Device',
+  plural: 'Devices',
+  create: createDeviceInput,
+  update: updateDeviceInput,
+  entity: deviceSchema,
+});
+
+export const customerRoutes = {
+  accountContacts: defineRoute({
+    method: 'GET',
+    path: '/accounts/{id}/contacts',
+    operationId: 'listAccountContacts',
+    summary: "List an account's contacts",
+    tag: TAG,
+    params: idParams,
+    query: pageQuery,
+    response: listResponse(contactSchema),
+    status: 200,
+  }),
+  accountDevices: defineRoute({
+    method: 'GET',
+    path: '/accounts/{id}/devices',
+    operationId: 'listAccountDevices',
+    summary: "List an account's devices",
+    tag: TAG,
+    params: idParams,
+    query: pageQuery,
+    response: listResponse(deviceSchema),
+    status: 200,
+  }),
+  deviceLookup: defineRoute({
+    method: 'GET',
+    path: '/devices/lookup',
+    operationId: 'lookUpDevice',
+    summary: 'Find a device by its serial number or the value of its QR code',
+    tag: TAG,
+    query: deviceLookupQuery,
+    response: deviceSchema,
+    status: 200,
+  }),
+};
+
+export const allCustomerRoutes = [
+  ...Object.values(accountRoutes),
+  ...Object.values(contactRoutes),
+  ...Object.values(deviceRoutes),
+  ...Object.values(customerRoutes),
+];

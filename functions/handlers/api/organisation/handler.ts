@@ -1,0 +1,33 @@
+import { DEFAULT_PAGE_SIZE } from '../../../domain/shared/entity';
+import { apiHandler } from '../../../shared/http/api-handler';
+import { implement } from '../../../shared/http/route';
+import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { masterDataImplementations } from '../master-data-routes';
+import { departmentRoutes, organisationRoutes, userGroupRoutes, userRoutes } from './routes';
+
+const deps = defaultDependencies();
+const { tenants, users, departments, userGroups, repositories } = services(deps);
+
+export const handler = apiHandler(
+  [
+    implement(organisationRoutes.getTenant, ({ principal }) => tenants.get(principal)),
+    implement(organisationRoutes.updateTenant, ({ principal, body }) => tenants.update(principal, body)),
+    ...masterDataImplementations(userRoutes, users),
+    implement(organisationRoutes.subordinates, async ({ principal, params, query }) => {
+      const user = await users.get(principal, params.id);
+      return repositories.users.subordinates(principal.tenantId, user.id, {
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        cursor: query.cursor,
+      });
+    }),
+    ...masterDataImplementations(departmentRoutes, departments),
+    ...masterDataImplementations(userGroupRoutes, userGroups),
+    implement(organisationRoutes.groupMembers, ({ principal, params, query }) =>
+      userGroups.members(principal, params.id, query),
+    ),
+    implement(organisationRoutes.changeGroupMembers, ({ principal, params, body }) =>
+      userGroups.changeMembers(principal, params.id, body),
+    ),
+  ],
+  { idempotency: idempotencyStore(deps) },
+);

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Role } from '../../functions/domain/access/principal';
+import { startApiServer } from '../../local/api-server';
+import { signDevToken } from '../../local/auth/dev-jwt';
+import { freshTable } from './table';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestApi {
+  url: string;
+  token(tenantId: string, userId: string, ...roles: Role[]): string;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
+  table: Awaited<ReturnType<typeof freshTable>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API as a client sees it: the local API Gateway on a loopback port,
+ * the real handlers, a fresh table on the run's DynamoDB Local.
+ */
+export async function startTestApi(): Promise<TestApi> {
+  const table = await freshTable('api');
+  const secret = randomBytes(32);
+  const { url, server } = await startApiServer({ port: 0, secret });
+  return {
+    url,
+    table,
+    token: (tenantId, userId, ...roles) => signDevToken({ tenantId, userId, roles }, secret),
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
+      await table.drop();
+    },
+  };
+}
