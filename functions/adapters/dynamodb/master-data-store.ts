@@ -1,12 +1,12 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Entity, Page, PageRequest } from '../../domain/shared/entity';
 import type { Repository, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
 import { ConflictError, VersionConflictError } from '../../shared/errors';
 import type { TableContext } from './client';
-import { decodeCursor, encodeCursor } from './cursor';
 import { addEffects } from './effects';
 import { type IndexKeys, KEY_ATTRIBUTES, keys, type MasterDataType } from './keys';
+import { type KeyQuery, queryPage } from './query';
 import { Transaction } from './transaction';
 
 /** A value that must be unique in the tenant, guarded by its own item. */
@@ -55,44 +55,18 @@ export class MasterDataStore<T extends Entity> implements Repository<T> {
   }
 
   async list(tenantId: string, page: PageRequest): Promise<Page<T>> {
-    const { pk, skPrefix } = keys.masterDataList(tenantId, this.mapping.type);
-    const { Items = [], LastEvaluatedKey } = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { pk, sk: { prefix: skPrefix } }),
-      }),
-    );
-    return { items: Items.map((item) => toEntity<T>(item)), nextCursor: encodeCursor(LastEvaluatedKey) };
+    return this.queryEntities(keys.masterDataList(tenantId, this.mapping.type), page);
   }
 
-  /** Items of this type found through an index (e.g. the contacts of an account). */
-  protected async queryIndex(
-    query: { index: string; pk: string; skPrefix: string },
-    page: PageRequest,
-  ): Promise<Page<T>> {
-    const { index, pk, skPrefix } = query;
-    const pkName = `${index}pk`;
-    const skName = `${index}sk`;
-    const { Items = [], LastEvaluatedKey } = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { [pkName]: pk, [skName]: { prefix: skPrefix } }),
-      }),
-    );
-    return { items: Items.map((item) => toEntity<T>(item)), nextCursor: encodeCursor(LastEvaluatedKey) };
+  /** Items of this type found by a key condition (e.g. the contacts of an account, on an index). */
+  protected async queryEntities(query: KeyQuery, page: PageRequest): Promise<Page<T>> {
+    const { items, nextCursor } = await queryPage(this.table, query, page);
+    return { items: items.map((item) => toEntity<T>(item)), nextCursor };
   }
 
   /** Whether an index query finds at least one item (e.g. a department's members). */
-  protected async anyInIndex(query: { index: string; pk: string; skPrefix: string }): Promise<boolean> {
-    const page = await this.queryIndex(query, { limit: 1 });
+  protected async anyInIndex(query: KeyQuery): Promise<boolean> {
+    const page = await queryPage(this.table, query, { limit: 1 });
     return page.items.length > 0;
   }
 

@@ -36,11 +36,11 @@ export class ContactRepository extends MasterDataStore<Contact> {
   }
 
   ofAccount(tenantId: string, accountId: string, page: PageRequest): Promise<Page<Contact>> {
-    return this.queryIndex(keys.childrenOfAccount(tenantId, accountId, 'CONTACT'), page);
+    return this.queryEntities(keys.childrenOfAccount(tenantId, accountId, 'CONTACT'), page);
   }
 
   byEmail(tenantId: string, email: string, page: PageRequest): Promise<Page<Contact>> {
-    return this.queryIndex(keys.contactsByEmail(tenantId, email.toLowerCase()), page);
+    return this.queryEntities(keys.contactsByEmail(tenantId, email.toLowerCase()), page);
   }
 }
 
@@ -65,7 +65,7 @@ export class DeviceRepository extends MasterDataStore<Device> {
   }
 
   ofAccount(tenantId: string, accountId: string, page: PageRequest): Promise<Page<Device>> {
-    return this.queryIndex(keys.childrenOfAccount(tenantId, accountId, 'DEVICE'), page);
+    return this.queryEntities(keys.childrenOfAccount(tenantId, accountId, 'DEVICE'), page);
   }
 
   /** By serial number or QR code: the unique-value guard names the device. */

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department, DepartmentLookup } from '../../../domain/organisation/department';
 import type { Tenant } from '../../../domain/organisation/tenant';
 import type { TenantRepository } from '../../../domain/organisation/tenant-service';
@@ -10,10 +10,10 @@ import type { WriteEffects } from '../../../domain/shared/ports';
 import type { Clock } from '../../../shared/clock';
 import { ConflictError, VersionConflictError } from '../../../shared/errors';
 import type { TableContext } from '../client';
-import { decodeCursor, encodeCursor } from '../cursor';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
+import { queryAll, queryPage } from '../query';
 
 export class UserRepository extends MasterDataStore<User> implements UserLookup {
   constructor(table: TableContext, clock: Clock) {
@@ -35,7 +35,7 @@ export class UserRepository extends MasterDataStore<User> implements UserLookup 
 
   /** Direct subordinates, a page at a time. */
   subordinates(tenantId: string, id: string, page: PageRequest): Promise<Page<User>> {
-    return this.queryIndex(keys.subordinatesOf(tenantId, id), page);
+    return this.queryEntities(keys.subordinatesOf(tenantId, id), page);
   }
 }
 
@@ -67,20 +67,8 @@ export class DynamoUserGroupRepository extends MasterDataStore<UserGroup> implem
   }
 
   async members(tenantId: string, groupId: string, page: PageRequest): Promise<Page<Membership>> {
-    const { pk, skPrefix } = keys.groupMembersList(tenantId, groupId);
-    const { Items = [], LastEvaluatedKey } = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { pk, sk: { prefix: skPrefix } }),
-      }),
-    );
-    return {
-      items: Items.map((item) => toEntity<Membership>(item)),
-      nextCursor: encodeCursor(LastEvaluatedKey),
-    };
+    const { items, nextCursor } = await queryPage(this.table, keys.groupMembersList(tenantId, groupId), page);
+    return { items: items.map((item) => toEntity<Membership>(item)), nextCursor };
   }
 
   async membersAmong(tenantId: string, groupId: string, userIds: string[]): Promise<Set<string>> {
@@ -143,24 +131,10 @@ export class DynamoUserGroupRepository extends MasterDataStore<UserGroup> implem
 
   /** The ids of the groups a user belongs to (for data-sharing rules). */
   async groupsOf(tenantId: string, userId: string): Promise<string[]> {
-    const { index, pk, skPrefix } = keys.groupsOfUser(tenantId, userId);
-    const ids: string[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: index,
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ProjectionExpression: 'groupId',
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      ids.push(...Items.map((item) => String(item.groupId)));
-      cursor = LastEvaluatedKey;
-    } while (cursor);
-    return ids;
+    const items = await queryAll(this.table, keys.groupsOfUser(tenantId, userId), {
+      projection: ['groupId'],
+    });
+    return items.map((item) => String(item.groupId));
   }
 }
 

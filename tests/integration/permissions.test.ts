@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASTER_DATA_PERMISSIONS, type Permission } from '../../functions/domain/access/permissions';
+import { ROLES, type Role } from '../../functions/domain/access/principal';
+import { createDependencies, services } from '../../functions/handlers/dependencies';
+import { startTestApi, type TestApi } from '../helpers/api';
+
+let api: TestApi;
+let admin: string;
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}-${counter++}`;
+
+/** One representative request per permission; each builds fresh records so cells do not interfere. */
+const probes: Record<Permission, () => Promise<{ method: string; path: string; body?: unknown }>> = {
+  'tenant:read': async () => ({ method: 'GET', path: '/tenant' }),
+  'tenant:configure': async () => {
+    const tenant = await api.request('GET', '/tenant', { token: admin });
+    return { method: 'PATCH', path: '/tenant', body: { name: 'Perm Co', version: tenant.body.version } };
+  },
+  'user:read': async () => ({ method: 'GET', path: '/users' }),
+  'user:write': async () => ({
+    method: 'POST',
+    path: '/users',
+    body: { name: 'New', email: `${unique()}@perm.example`, roles: ['service-staff'] },
+  }),
+  'department:read': async () => ({ method: 'GET', path: '/departments' }),
+  'department:write': async () => ({ method: 'POST', path: '/departments', body: { name: 'Dept' } }),
+  'user-group:read': async () => ({ method: 'GET', path: '/user-groups' }),
+  'user-group:write': async () => ({ method: 'POST', path: '/user-groups', body: { name: 'Group' } }),
+  'product:read': async () => ({ method: 'GET', path: '/products' }),
+  'product:write': async () => ({
+    method: 'POST',
+    path: '/products',
+    body: { code: unique(), name: 'Part', kind: 'spare-part', price: { amount: 1, currency: 'EUR' } },
+  }),
+  'customer:read': async () => ({ method: 'GET', path: '/accounts' }),
+  'customer:write': async () => ({ method: 'POST', path: '/accounts', body: { name: 'Customer' } }),
+  'customer:delete': async () => {
+    const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
+    return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };
+  },
+};
+
+beforeAll(async () => {
+  api = await startTestApi();
+  admin = api.token('perm', 'perm-admin', 'crm-admin');
+  await services(createDependencies(api.table)).tenants.create({
+    id: 'perm',
+    name: 'Perm',
+    admin: { id: 'perm-admin', name: 'Admin', email: 'admin@perm.example' },
+  });
+});
+afterAll(async () => api?.close());
+
+const cells = (Object.keys(MASTER_DATA_PERMISSIONS) as Permission[]).flatMap((permission) =>
+  ROLES.map((role) => ({
+    permission,
+    role,
+    allowed: (MASTER_DATA_PERMISSIONS[permission] as readonly Role[]).includes(role),
+  })),
+);
+
+describe('the master-data permission table, through the API', () => {
+  it.each(cells)('$permission for $role: allowed=$allowed', async ({ permission, role, allowed }) => {
+    const probe = await probes[permission]();
+    const response = await api.request(probe.method, probe.path, {
+      token: api.token('perm', `u-${role}`, role),
+      body: probe.body,
+    });
+    if (allowed) expect(response.status, JSON.stringify(response.body)).toBeLessThan(300);
+    else expect(response.status).toBe(403);
+  });
+
+  it('gives a token without any known role nothing', async () => {
+    const response = await api.request('GET', '/accounts', { token: api.token('perm', 'u-none') });
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MASTER_DATA_PERMISSIONS } from '../../functions/domain/access/permissions';
+import { ROLES } from '../../functions/domain/access/principal';
+
+/** The rows of the master-data table in docs/permissions.md: permission → roles with a ✓. */
+function documentedTable(): Record<string, string[]> {
+  const markdown = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
+  const lines = markdown.split('\n').filter((line) => line.startsWith('|'));
+  const header = (lines[0] ?? '').split('|').map((cell) => cell.trim());
+  const table: Record<string, string[]> = {};
+  for (const line of lines.slice(2)) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const permission = cells[1] ?? '';
+    table[permission] = header.filter(
+      (role, i) => (ROLES as readonly string[]).includes(role) && cells[i] === '✓',
+    );
+  }
+  return table;
+}
+
+describe('docs/permissions.md', () => {
+  it('lists every role as a column', () => {
+    const header = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('| permission'));
+    for (const role of ROLES) expect(header).toContain(`| ${role} `);
+  });
+
+  it('states exactly the permissions the code enforces, cell by cell', () => {
+    const enforced = Object.fromEntries(
+      Object.entries(MASTER_DATA_PERMISSIONS).map(([permission, roles]) => [permission, [...roles].sort()]),
+    );
+    const documented = Object.fromEntries(
+      Object.entries(documentedTable()).map(([p, roles]) => [p, roles.sort()]),
+    );
+    expect(documented).toEqual(enforced);
+  });
+});
