@@ -30,7 +30,7 @@ export async function queryPage(
     names['#sk'] = skName;
     values[':prefix'] = prefix;
   }
-  if (options.projection) options.projection.forEach((attribute, i) => (names[`#p${i}`] = attribute));
+  for (const [i, attribute] of (options.projection ?? []).entries()) names[`#p${i}`] = attribute;
   const { Items = [], LastEvaluatedKey } = await table.client.send(
     new QueryCommand({
       TableName: table.tableName,
