@@ -2,9 +2,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isRole, type Principal } from '../../domain/access/principal';
 import { UnauthorizedError } from '../errors';
 
-/** Claim names as Cognito puts them in ID tokens; the local dev tokens use the same. */
+/**
+ * Claim names as Cognito puts them in ID tokens; the local dev tokens use the
+ * same. The user id is the Cognito username, which the identity provisioner
+ * sets to the user's id (Cognito's own `sub` cannot be chosen).
+ */
 export const CLAIMS = {
-  subject: 'sub',
+  user: 'cognito:username',
   tenant: 'custom:tenantId',
   groups: 'cognito:groups',
 } as const;
@@ -24,7 +28,7 @@ interface EventWithJwt {
 export function principalFromEvent(event: EventWithJwt): Principal {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims) throw new UnauthorizedError('A bearer token is required');
-  const userId = claims[CLAIMS.subject];
+  const userId = claims[CLAIMS.user];
   const tenantId = claims[CLAIMS.tenant];
   if (typeof userId !== 'string' || userId === '') throw new UnauthorizedError('The token names no user');
   if (typeof tenantId !== 'string' || tenantId === '')

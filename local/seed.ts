@@ -1,0 +1,34 @@
+import { createDocumentClient } from '../functions/adapters/dynamodb/client';
+import { createDependencies, services } from '../functions/handlers/dependencies';
+import { LOCAL_DEFAULTS } from './paths';
+import { DEMO_TENANT, seedDemoTenant } from './seed-data';
+
+const TENANT = DEMO_TENANT;
+
+/**
+ * `npm run seed`: a demo tenant in the running local stack (`npm start`):
+ * a small organisation with a hierarchy, customers with contacts and devices,
+ * and a product catalogue. Runs once; a second run leaves the data alone.
+ */
+async function main() {
+  const endpoint = process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoDbPort}`;
+  const client = createDocumentClient(endpoint);
+  const svc = services(createDependencies({ client, tableName: LOCAL_DEFAULTS.tableName }));
+  try {
+    if (await svc.repositories.tenants.get(TENANT)) {
+      console.log(`Tenant ${TENANT} is already seeded; nothing to do.`);
+      return;
+    }
+    await seedDemoTenant(svc, TENANT);
+    console.log(`Seeded tenant ${TENANT}: 7 users in a hierarchy, 2 departments, 1 group, 3 accounts, 4 products.
+Try:  TOKEN=$(npm run -s token -- --tenant ${TENANT} --user u-manager --role service-manager --role service-staff | tail -1)
+      curl -H "authorization: Bearer $TOKEN" http://127.0.0.1:${LOCAL_DEFAULTS.apiPort}/accounts`);
+  } finally {
+    client.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(String(error), '\nIs the local stack running (npm start)?');
+  process.exit(1);
+});
