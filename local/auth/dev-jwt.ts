@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loginName } from '../../functions/domain/organisation/identity';
 import { CLAIMS } from '../../functions/shared/http/claims';
 import { STATE_DIR } from '../paths';
 
@@ -39,7 +40,7 @@ export function signDevToken(input: DevTokenInput, secret: Buffer, now = Date.no
     aud: DEV_ISSUER,
     token_use: 'id',
     sub: input.userId,
-    [CLAIMS.user]: input.userId,
+    [CLAIMS.user]: loginName(input.tenantId, input.userId),
     [CLAIMS.tenant]: input.tenantId,
     [CLAIMS.groups]: input.roles,
     iat,

@@ -13,21 +13,24 @@ describe('principal from JWT claims', () => {
   it('reads groups as API Gateway passes them ("[a b]") and as arrays, keeping known roles only', () => {
     const fromGateway = principalFromEvent(
       withClaims({
-        'cognito:username': 'u1',
+        'cognito:username': 't1.u1',
         'custom:tenantId': 't1',
         'cognito:groups': '[crm-admin service-staff root]',
       }),
     );
     const fromArray = principalFromEvent(
-      withClaims({ 'cognito:username': 'u1', 'custom:tenantId': 't1', 'cognito:groups': ['integration'] }),
+      withClaims({ 'cognito:username': 't1.u1', 'custom:tenantId': 't1', 'cognito:groups': ['integration'] }),
     );
     expect(fromGateway).toEqual({ userId: 'u1', tenantId: 't1', roles: ['crm-admin', 'service-staff'] });
     expect(fromArray.roles).toEqual(['integration']);
   });
 
   it('refuses a token without tenant or user', () => {
-    expect(() => principalFromEvent(withClaims({ 'cognito:username': 'u1' }))).toThrow(/tenant/);
-    expect(() => principalFromEvent(withClaims({ 'custom:tenantId': 't1' }))).toThrow(/user/);
+    expect(() => principalFromEvent(withClaims({ 'cognito:username': 't1.u1' }))).toThrow(/tenant/);
+    expect(() =>
+      principalFromEvent(withClaims({ 'cognito:username': 't2.u1', 'custom:tenantId': 't1' })),
+    ).toThrow(/belong/);
+    expect(() => principalFromEvent(withClaims({ 'custom:tenantId': 't1' }))).toThrow(/names no user/);
     expect(() =>
       principalFromEvent({ requestContext: {} } as Parameters<typeof principalFromEvent>[0]),
     ).toThrow(/bearer/);
@@ -44,7 +47,7 @@ describe('dev tokens', () => {
 
   it('verify with the same secret and carry Cognito-shaped claims', () => {
     expect(verifyDevToken(token, secret, Date.UTC(2026, 0, 1, 1))).toMatchObject({
-      'cognito:username': 'u1',
+      'cognito:username': 't1.u1',
       'custom:tenantId': 't1',
       'cognito:groups': ['crm-admin'],
     });

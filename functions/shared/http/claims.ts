@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isRole, type Principal } from '../../domain/access/principal';
+import { userIdFromLoginName } from '../../domain/organisation/identity';
 import { UnauthorizedError } from '../errors';
 
 /**
  * Claim names as Cognito puts them in ID tokens; the local dev tokens use the
- * same. The user id is the Cognito username, which the identity provisioner
- * sets to the user's id (Cognito's own `sub` cannot be chosen).
+ * same. The Cognito username is `<tenant>.<user id>` (see loginName), set by
+ * the identity provisioner; Cognito's own `sub` cannot be chosen.
  */
 export const CLAIMS = {
   user: 'cognito:username',
@@ -28,11 +29,13 @@ interface EventWithJwt {
 export function principalFromEvent(event: EventWithJwt): Principal {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims) throw new UnauthorizedError('A bearer token is required');
-  const userId = claims[CLAIMS.user];
+  const login = claims[CLAIMS.user];
   const tenantId = claims[CLAIMS.tenant];
-  if (typeof userId !== 'string' || userId === '') throw new UnauthorizedError('The token names no user');
   if (typeof tenantId !== 'string' || tenantId === '')
     throw new UnauthorizedError('The token names no tenant');
+  if (typeof login !== 'string' || login === '') throw new UnauthorizedError('The token names no user');
+  const userId = userIdFromLoginName(tenantId, login);
+  if (!userId) throw new UnauthorizedError("The token's user does not belong to its tenant");
   return { userId, tenantId, roles: parseGroups(claims[CLAIMS.groups]).filter(isRole) };
 }
 

@@ -1,0 +1,66 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
+import type { IdentityDirectory } from '../../domain/organisation/identity';
+import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
+import type { User } from '../../domain/organisation/user';
+import { domainEventSchema } from '../../domain/shared/events';
+import { z } from '../../domain/shared/schema';
+import { ValidationError } from '../../shared/errors';
+import { createLogger, type Logger } from '../../shared/logger';
+import { defaultDependencies, repositories } from '../dependencies';
+
+/** The organisation events that change who may log in, and where each names the user. */
+export const IDENTITY_EVENT_TYPES = ['UserCreated', 'UserUpdated', 'UserDeleted', 'TenantCreated'] as const;
+
+const userReference = z.object({ id: z.string().check(z.minLength(1)) });
+const tenantCreated = z.object({ adminUserId: z.string().check(z.minLength(1)) });
+
+/**
+ * EventBridge → Cognito: creates, updates, disables and deletes logins as
+ * users change. Failures throw, so Lambda retries and then keeps the event
+ * in the dead-letter queue.
+ */
+export function createIdentityProvisioner(
+  users: { get(tenantId: string, id: string): Promise<User | undefined> },
+  directory: IdentityDirectory,
+  logger: Logger = createLogger({ service: 'identity-provisioner' }),
+) {
+  return async (event: EventBridgeEvent<string, unknown>) => {
+    const parsed = domainEventSchema.safeParse(event.detail);
+    if (!parsed.success || !(IDENTITY_EVENT_TYPES as readonly string[]).includes(parsed.data.type)) {
+      throw new ValidationError(`Not an identity event: ${event['detail-type']}`);
+    }
+    const domainEvent = parsed.data;
+    const reference =
+      domainEvent.type === 'TenantCreated'
+        ? tenantCreated.safeParse(domainEvent.detail)
+        : userReference.safeParse(domainEvent.detail);
+    if (!reference.success) throw new ValidationError(`${domainEvent.type} ${domainEvent.id} names no user`);
+    const userId = 'adminUserId' in reference.data ? reference.data.adminUserId : reference.data.id;
+    const outcome = await provisionIdentity(users, directory, domainEvent.tenantId, userId);
+    logger.info('identity provisioned', {
+      eventId: domainEvent.id,
+      type: domainEvent.type,
+      tenantId: domainEvent.tenantId,
+      userId,
+      outcome,
+    });
+    return { userId, outcome };
+  };
+}
+
+const cognito = new CognitoIdentityProviderClient({});
+let provisioner: ReturnType<typeof createIdentityProvisioner> | undefined;
+
+export const handler = (event: EventBridgeEvent<string, unknown>) => {
+  provisioner ??= createIdentityProvisioner(
+    repositories(defaultDependencies()).users,
+    new CognitoIdentityDirectory(cognito, () => {
+      const id = process.env.USER_POOL_ID;
+      if (!id) throw new Error('USER_POOL_ID is not set');
+      return id;
+    }),
+  );
+  return provisioner(event);
+};
