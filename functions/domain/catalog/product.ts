@@ -1,8 +1,9 @@
+import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
-import { entityFields, expectedVersion, money, optionalText, text, z } from '../shared/schema';
+import { entityFields, expectedVersion, money, optionalText, text } from '../shared/schema';
 
 const productFields = {
   code: z

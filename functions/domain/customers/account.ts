@@ -1,17 +1,9 @@
+import * as z from 'zod/mini';
 import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
-import {
-  address,
-  email,
-  entityFields,
-  expectedVersion,
-  optionalText,
-  phone,
-  text,
-  z,
-} from '../shared/schema';
+import { address, email, entityFields, expectedVersion, optionalText, phone, text } from '../shared/schema';
 
 const accountFields = {
   name: text(200),

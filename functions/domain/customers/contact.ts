@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { Entity } from '../shared/entity';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
@@ -9,7 +10,6 @@ import {
   optionalText,
   phone,
   text,
-  z,
 } from '../shared/schema';
 import type { Account } from './account';
 

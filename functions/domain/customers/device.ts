@@ -1,7 +1,8 @@
+import * as z from 'zod/mini';
 import type { Entity } from '../shared/entity';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
-import { address, entityFields, expectedVersion, identifier, optionalText, text, z } from '../shared/schema';
+import { address, entityFields, expectedVersion, identifier, optionalText, text } from '../shared/schema';
 import type { Account } from './account';
 
 const code = (max: number) =>

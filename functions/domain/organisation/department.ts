@@ -1,8 +1,9 @@
+import * as z from 'zod/mini';
 import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
-import { entityFields, expectedVersion, identifier, text, z } from '../shared/schema';
+import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
 import { assertAcyclic } from './hierarchy';
 
 const departmentFields = {

@@ -1,5 +1,6 @@
+import * as z from 'zod/mini';
 import type { Entity } from '../shared/entity';
-import { entityFields, expectedVersion, identifier, text, z } from '../shared/schema';
+import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
 
 export const tenantSettingsSchema = z.strictObject({
   /** How staff find customers while creating a work order: prefix search, or only the full value. */

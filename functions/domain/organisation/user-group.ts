@@ -1,8 +1,9 @@
+import * as z from 'zod/mini';
 import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
-import { entityFields, expectedVersion, identifier, optionalText, text, z } from '../shared/schema';
+import { entityFields, expectedVersion, identifier, optionalText, text } from '../shared/schema';
 
 const userGroupFields = {
   name: text(200),

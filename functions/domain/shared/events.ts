@@ -1,4 +1,6 @@
-import { z } from './schema';
+import * as z from 'zod/mini';
+// Validation messages in English.
+import './schema';
 
 /** A domain event as it travels: written to the outbox with the change, published to the bus from the stream. */
 export interface DomainEvent<TDetail extends object = Record<string, unknown>> {

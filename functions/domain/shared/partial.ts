@@ -1,4 +1,4 @@
-import { z } from './schema';
+import * as z from 'zod/mini';
 
 /**
  * The PATCH shape of a create shape: every field may be left out, and the

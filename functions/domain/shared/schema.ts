@@ -1,10 +1,8 @@
-import { z } from 'zod/mini';
-import { en } from 'zod/v4/locales';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
 // English messages for validation errors (zod/mini ships none by default).
 z.config(en());
-
-export { z };
 
 export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 export const optionalText = (max: number) => z.optional(text(max));

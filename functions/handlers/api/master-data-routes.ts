@@ -1,6 +1,7 @@
+import * as z from 'zod/mini';
 import type { Entity } from '../../domain/shared/entity';
 import type { MasterDataService } from '../../domain/shared/master-data-service';
-import { idParams, pageQuery, z } from '../../domain/shared/schema';
+import { idParams, pageQuery } from '../../domain/shared/schema';
 import { defineRoute, implement, type RouteImplementation } from '../../shared/http/route';
 
 export const listResponse = (item: z.ZodMiniType) =>

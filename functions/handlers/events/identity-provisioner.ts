@@ -1,11 +1,11 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { EventBridgeEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
 import type { IdentityDirectory } from '../../domain/organisation/identity';
 import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
 import type { User } from '../../domain/organisation/user';
 import { domainEventSchema } from '../../domain/shared/events';
-import { z } from '../../domain/shared/schema';
 import { ValidationError } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import { defaultDependencies, repositories } from '../dependencies';

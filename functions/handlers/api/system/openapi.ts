@@ -1,4 +1,4 @@
-import { z } from '../../../domain/shared/schema';
+import * as z from 'zod/mini';
 import type { RouteContract } from '../../../shared/http/route';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { z } from '../../../domain/shared/schema';
+import * as z from 'zod/mini';
 import { defineRoute } from '../../../shared/http/route';
 
 export const systemRoutes = {
