@@ -29,18 +29,10 @@ export class Transaction {
     onConditionFailed: ConditionFailure,
     values?: Record<string, unknown>,
   ): this {
-    this.items.push({
-      item: {
-        Put: {
-          TableName: this.tableName,
-          Item: item,
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ...(values ? { ExpressionAttributeValues: values } : {}),
-        },
-      },
+    return this.add(
+      { Put: { TableName: this.tableName, Item: item, ...conditionOf(condition, values) } },
       onConditionFailed,
-    });
-    return this;
+    );
   }
 
   delete(
@@ -49,17 +41,38 @@ export class Transaction {
     onConditionFailed: ConditionFailure,
     values?: Record<string, unknown>,
   ): this {
-    this.items.push({
-      item: {
-        Delete: {
+    return this.add(
+      { Delete: { TableName: this.tableName, Key: key, ...conditionOf(condition, values) } },
+      onConditionFailed,
+    );
+  }
+
+  /** An UpdateItem inside the transaction (counters); `values` serve the update and the condition. */
+  update(
+    key: { pk: string; sk: string },
+    updateExpression: string,
+    condition: string | undefined,
+    onConditionFailed: ConditionFailure,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): this {
+    return this.add(
+      {
+        Update: {
           TableName: this.tableName,
           Key: key,
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ...(values ? { ExpressionAttributeValues: values } : {}),
+          UpdateExpression: updateExpression,
+          ...conditionOf(condition, values),
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
         },
       },
       onConditionFailed,
-    });
+    );
+  }
+
+  private add(item: TransactItem, onConditionFailed: ConditionFailure): this {
+    this.items.push({ item, onConditionFailed });
     return this;
   }
 
@@ -86,4 +99,11 @@ export class Transaction {
       throw error;
     }
   }
+}
+
+function conditionOf(condition: string | undefined, values: Record<string, unknown> | undefined) {
+  return {
+    ...(condition ? { ConditionExpression: condition } : {}),
+    ...(values ? { ExpressionAttributeValues: values } : {}),
+  };
 }
