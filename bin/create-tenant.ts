@@ -37,16 +37,23 @@ async function main() {
     admin: { name: values['admin-name'], email: values['admin-email'] },
   });
   if (!input.success) {
-    for (const issue of input.error.issues) console.error(`${issue.path.join('.') || 'input'}: ${issue.message}`);
+    for (const issue of input.error.issues)
+      console.error(`${issue.path.join('.') || 'input'}: ${issue.message}`);
     console.error(`\n${usage}`);
     process.exit(2);
   }
   process.env.AWS_REGION = values.region;
   const client = createDocumentClient();
   try {
-    const { tenant, admin } = await services(createDependencies({ client, tableName: values.table })).tenants.create(input.data);
-    console.log(`Created tenant ${tenant.id} (${tenant.name}) in ${values.region}; first CRM admin ${admin.email} (user ${admin.id}).`);
-    console.log('The admin receives an e-mail with a temporary password once the identity provisioner has run.');
+    const { tenant, admin } = await services(
+      createDependencies({ client, tableName: values.table }),
+    ).tenants.create(input.data);
+    console.log(
+      `Created tenant ${tenant.id} (${tenant.name}) in ${values.region}; first CRM admin ${admin.email} (user ${admin.id}).`,
+    );
+    console.log(
+      'The admin receives an e-mail with a temporary password once the identity provisioner has run.',
+    );
   } finally {
     client.destroy();
   }

@@ -1,0 +1,415 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/effects';
+import { TABLE } from '../../functions/adapters/dynamodb/table-definition';
+import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/catalog';
+import { IDENTITY_EVENT_TYPES } from '../../functions/handlers/events/identity-provisioner';
+import type { RegionStacks } from '../../lib/app';
+import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET } from '../../lib/constructs/bundling';
+import type { ServiceFunction } from '../../lib/constructs/service-function';
+import { IDENTITY_EVENTS } from '../../lib/stacks/stateless-stack';
+import { type SynthesizedApp, synthesizeApp, TEST_REGIONS } from './synth';
+
+let synthesized: SynthesizedApp;
+
+beforeAll(() => {
+  synthesized = synthesizeApp();
+  if (synthesized.synthError) throw synthesized.synthError;
+});
+
+afterAll(() => synthesized?.dispose());
+
+const catalog: [string, ApiFunction][] = Object.entries(API_FUNCTIONS);
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+/** How the stateless template reads `value` (a Ref or GetAtt in the stateful template): its export. */
+function importOf(stateful: Template, value: unknown): { 'Fn::ImportValue': string } {
+  const output = Object.values(stateful.findOutputs('*')).find(
+    (o) => JSON.stringify(o.Value) === JSON.stringify(value),
+  );
+  if (!output?.Export?.Name) throw new Error(`the stateful stack exports no ${JSON.stringify(value)}`);
+  return { 'Fn::ImportValue': output.Export.Name };
+}
+
+describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
+  let pair: RegionStacks;
+  let template: Template;
+  let stateful: Template;
+  const fnLogicalId = (fn: ServiceFunction) => logicalId(pair.stateless, fn.function);
+  const statefulRef = (construct: { node: { defaultChild?: unknown } }) =>
+    importOf(stateful, { Ref: logicalId(pair.stateful, construct) });
+  const statefulAtt = (construct: { node: { defaultChild?: unknown } }, attribute: string) =>
+    importOf(stateful, { 'Fn::GetAtt': [logicalId(pair.stateful, construct), attribute] });
+
+  beforeAll(() => {
+    const found = synthesized.regions.find((r) => r.region === region);
+    if (!found) throw new Error(`no stacks for ${region}`);
+    pair = found;
+    template = synthesized.template(pair.stateless);
+    stateful = synthesized.template(pair.stateful);
+  });
+
+  describe('HTTP API', () => {
+    it('verifies Cognito ID tokens of the stateful user pool and its API client by default', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [statefulRef(pair.stateful.apiClient)],
+          Issuer: {
+            'Fn::Join': [
+              '',
+              [
+                `https://cognito-idp.${region}.`,
+                { Ref: 'AWS::URLSuffix' },
+                '/',
+                statefulRef(pair.stateful.userPool),
+              ],
+            ],
+          },
+        },
+      });
+    });
+
+    it('has exactly one route per catalog contract, to the function of its catalog entry', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+      const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+      const expectedKeys = catalog.flatMap(([, fn]) => fn.routes.map((r) => `${r.method} ${r.path}`));
+
+      expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([...expectedKeys].sort());
+
+      for (const [name, definition] of catalog) {
+        const fn = pair.stateless.apiFunctions.get(name);
+        expect(fn, `function for catalog entry ${name}`).toBeDefined();
+        for (const contract of definition.routes) {
+          const routeKey = `${contract.method} ${contract.path}`;
+          const route = routes.find((r) => r.Properties.RouteKey === routeKey);
+          const target = route?.Properties.Target['Fn::Join'][1][1].Ref as string;
+
+          expect(integrations[target]?.Properties.IntegrationUri, routeKey).toEqual({
+            'Fn::GetAtt': [fnLogicalId(fn as ServiceFunction), 'Arn'],
+          });
+          if (contract.auth === 'none') {
+            expect(route?.Properties, routeKey).toMatchObject({ AuthorizationType: 'NONE' });
+            expect(route?.Properties.AuthorizerId, routeKey).toBeUndefined();
+          } else {
+            expect(route?.Properties, routeKey).toMatchObject({
+              AuthorizationType: 'JWT',
+              AuthorizerId: { Ref: authorizerId },
+            });
+          }
+        }
+      }
+    });
+
+    it('serves at least one public route (health) and keeps every other route behind the JWT authorizer', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      const publicKeys = catalog.flatMap(([, fn]) =>
+        fn.routes.filter((r) => r.auth === 'none').map((r) => `${r.method} ${r.path}`),
+      );
+
+      expect(publicKeys).toContain('GET /health');
+      expect(
+        routes.filter((r) => r.Properties.AuthorizationType !== 'JWT').map((r) => r.Properties.RouteKey),
+      ).toEqual(expect.arrayContaining(publicKeys));
+      expect(routes.filter((r) => r.Properties.AuthorizationType !== 'JWT')).toHaveLength(publicKeys.length);
+    });
+
+    it('logs every request of the default stage as JSON to a log group with retention', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup');
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+        },
+      });
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+      const logGroup = logGroups[stage?.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]];
+
+      expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(() => JSON.parse(stage?.Properties.AccessLogSettings.Format)).not.toThrow();
+    });
+
+    it('lets each function be invoked by the API with one permission, not one per route', () => {
+      const permissions = Object.values(
+        template.findResources('AWS::Lambda::Permission', {
+          Properties: { Principal: 'apigateway.amazonaws.com' },
+        }),
+      );
+
+      expect(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort()).toEqual(
+        [...pair.stateless.apiFunctions.values()].map(fnLogicalId).sort(),
+      );
+    });
+  });
+
+  describe('Lambda functions', () => {
+    it('are one per catalog entry, the outbox publisher and the identity provisioner', () => {
+      template.resourceCountIs('AWS::Lambda::Function', catalog.length + 2);
+      expect([...pair.stateless.apiFunctions.keys()].sort()).toEqual(catalog.map(([name]) => name).sort());
+    });
+
+    it('all run Node 22 on arm64 with active tracing, source maps and their own log group', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const logGroups = template.findResources('AWS::Logs::LogGroup');
+
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+          Environment: { Variables: { LOG_LEVEL: 'info', NODE_OPTIONS: '--enable-source-maps' } },
+        });
+        const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+        expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+      expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
+    });
+
+    it('use roles without AWS managed policies', () => {
+      for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it('ship ESM bundles with the SDK inside, the require banner and a source map', () => {
+      const outdir = synthesized.app.outdir;
+      const bundles = readdirSync(outdir)
+        .filter((dir) => dir.startsWith('asset.') && existsSync(join(outdir, dir, 'index.mjs')))
+        .map((dir) => join(outdir, dir));
+
+      expect(bundles).toHaveLength(catalog.length + 2);
+      for (const bundle of bundles) {
+        const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+        expect(code.startsWith(ESM_REQUIRE_BANNER), bundle).toBe(true);
+        expect(code, bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+        expect(existsSync(join(bundle, 'index.mjs.map')), bundle).toBe(true);
+      }
+    });
+
+    it('API functions get TABLE_NAME and data access to the table and each index by name, never index/*', () => {
+      const policies = template.findResources('AWS::IAM::Policy');
+      const roles = template.findResources('AWS::IAM::Role');
+
+      for (const [name, fn] of pair.stateless.apiFunctions) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          Description: `API: ${name}`,
+          Environment: {
+            Variables: Match.objectLike({
+              TABLE_NAME: statefulRef(pair.stateful.table),
+            }),
+          },
+        });
+        const roleId = logicalId(pair.stateless, fn.role);
+        expect(roles[roleId]).toBeDefined();
+        const policy = Object.values(policies).find((p) => p.Properties.Roles[0].Ref === roleId);
+        const statements = policy?.Properties.PolicyDocument.Statement as {
+          Action: unknown;
+          Resource: unknown;
+        }[];
+
+        const tableArn = statefulAtt(pair.stateful.table, 'Arn');
+
+        expect(statements).toContainEqual(
+          expect.objectContaining({
+            Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+            Resource: tableArn,
+          }),
+        );
+        const indexResources = statements.find(
+          (statement) => statement.Action === 'dynamodb:Query',
+        )?.Resource;
+        expect(indexResources).toEqual(
+          TABLE.globalIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
+        );
+        expect(JSON.stringify(statements)).not.toContain('/index/*');
+      }
+    });
+  });
+
+  describe('outbox publisher', () => {
+    it('reads new outbox items from the table stream, bisecting and reporting failures, into a DLQ', () => {
+      const dlq = logicalId(pair.stateless, pair.stateless.outboxDeadLetterQueue);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnLogicalId(pair.stateless.outboxPublisher) },
+        EventSourceArn: statefulAtt(pair.stateful.table, 'StreamArn'),
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: Match.anyValue(),
+        MaximumRecordAgeInSeconds: Match.anyValue(),
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+      });
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+      expect(mapping?.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(10_000);
+      expect(mapping?.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(mapping?.Properties.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
+      expect(mapping?.Properties.BatchSize).toBeGreaterThan(0);
+    });
+
+    it('is invoked only for inserted outbox items (Lambda event filter)', () => {
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+      const patterns = mapping?.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) =>
+        JSON.parse(f.Pattern),
+      );
+
+      expect(patterns).toEqual([
+        { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [OUTBOX_ENTITY_TYPE] } } } },
+      ]);
+    });
+
+    it('knows the bus and may put events on it, and only on it', () => {
+      const bus = Object.keys(template.findResources('AWS::Events::EventBus'))[0];
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ EVENT_BUS_NAME: { Ref: bus } }) },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(pair.stateless, pair.stateless.outboxPublisher.role) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } },
+          ]),
+        },
+      });
+    });
+
+    it('dead-letters into encrypted, TLS-only queues (as does the identity provisioner)', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+
+      expect(Object.keys(queues)).toHaveLength(2);
+      for (const [id, queue] of Object.entries(queues)) {
+        expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+        const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);
+        expect(policy?.Properties.PolicyDocument.Statement, id).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
+      }
+    });
+  });
+
+  describe('identity provisioner', () => {
+    it('is invoked by the organisation events its handler expects', () => {
+      const rules = Object.values(template.findResources('AWS::Events::Rule'));
+      const rule = rules.find(
+        (r) =>
+          r.Properties.Targets?.[0]?.Arn['Fn::GetAtt']?.[0] ===
+          fnLogicalId(pair.stateless.identityProvisioner),
+      );
+
+      expect([...IDENTITY_EVENTS.detailTypes].sort()).toEqual([...IDENTITY_EVENT_TYPES].sort());
+      expect(rule?.Properties).toMatchObject({
+        EventBusName: { Ref: Object.keys(template.findResources('AWS::Events::EventBus'))[0] },
+        EventPattern: { source: [IDENTITY_EVENTS.source], 'detail-type': [...IDENTITY_EVENT_TYPES] },
+      });
+      expect(rule?.Properties.Targets[0].DeadLetterConfig).toEqual({
+        Arn: { 'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue), 'Arn'] },
+      });
+    });
+
+    it('dead-letters failed runs, knows the user pool and the table, and may only read the table', () => {
+      const dlq = logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Keeps Cognito logins in line with user records',
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        Environment: {
+          Variables: Match.objectLike({
+            USER_POOL_ID: statefulRef(pair.stateful.userPool),
+            TABLE_NAME: statefulRef(pair.stateful.table),
+          }),
+        },
+      });
+      const roleId = logicalId(pair.stateless, pair.stateless.identityProvisioner.role);
+      const policy = Object.values(template.findResources('AWS::IAM::Policy')).find(
+        (p) => p.Properties.Roles[0].Ref === roleId,
+      );
+      const statements = policy?.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
+      const actions = statements.flatMap((statement) => statement.Action);
+
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup']),
+          Resource: statefulAtt(pair.stateful.userPool, 'Arn'),
+        }),
+      );
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+    });
+  });
+
+  describe('event bus', () => {
+    it('is one custom bus per stack, archived for replay', () => {
+      template.resourceCountIs('AWS::Events::EventBus', 1);
+      const bus = Object.keys(template.findResources('AWS::Events::EventBus'))[0];
+      template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: { 'Fn::GetAtt': [bus, 'Arn'] },
+        RetentionDays: Match.anyValue(),
+      });
+    });
+  });
+
+  describe('alarms', () => {
+    it('watch the dead-letter queues, the publisher and API 5xx', () => {
+      const dlq = logicalId(pair.stateless, pair.stateless.outboxDeadLetterQueue);
+      const api = logicalId(pair.stateless, pair.stateless.httpApi);
+      const publisher = fnLogicalId(pair.stateless.outboxPublisher);
+
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+        Threshold: 1,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisher } }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue), 'QueueName'],
+            },
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        Dimensions: [{ Name: 'ApiId', Value: { Ref: api } }],
+      });
+    });
+  });
+
+  it('outputs what an admin and the create-tenant script need', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'TableName',
+        'EventBusName',
+        'MailBucketName',
+      ]),
+    );
+  });
+});
