@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_FUNCTIONS } from '../functions/handlers/api/catalog';
+import { EVENT_FUNCTIONS } from '../functions/handlers/catalog';
 import { LocalEventBus } from './bus/local-bus';
 import { lambdaContext } from './lambda-context';
 import { LOCAL_DEFAULTS, ROOT, STATE_DIR } from './paths';
@@ -18,6 +19,8 @@ const functions: Record<string, () => Promise<Handler>> = {
     const { createOutboxPublisher } = await import('../functions/handlers/streams/outbox-publisher');
     return createOutboxPublisher(new LocalEventBus(join(STATE_DIR, 'events.ndjson'))) as Handler;
   },
+  // Locally there is no Cognito: the provisioner runs against the real user pool only.
+  'identity-provisioner': importHandler(EVENT_FUNCTIONS['identity-provisioner'].entry),
 };
 
 /**

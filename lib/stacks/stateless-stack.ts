@@ -28,8 +28,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/effects';
+import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
+import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/catalog';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
 import type { RouteContract } from '../../functions/shared/http/route';
 import type { RegionSettings } from '../config/app-config';
 import { ServiceFunction } from '../constructs/service-function';
@@ -48,19 +50,6 @@ export interface StatelessStackProps extends StackProps {
   /** Mail domain and SES availability; the inbound-mail flow reads them. */
   readonly settings: RegionSettings;
 }
-
-export const OUTBOX_PUBLISHER_ENTRY = 'functions/handlers/streams/outbox-publisher.ts';
-export const IDENTITY_PROVISIONER_ENTRY = 'functions/handlers/events/identity-provisioner.ts';
-
-/**
- * The events after which a login must follow its user record. The handler's
- * IDENTITY_EVENT_TYPES is the source of truth and the infra tests compare the
- * two; it lives in a module that creates SDK clients, which synth must not load.
- */
-export const IDENTITY_EVENTS = {
-  source: 'fieldservice.organisation',
-  detailTypes: ['UserCreated', 'UserUpdated', 'UserDeleted', 'TenantCreated'],
-} as const;
 
 /** What the identity provisioner calls on the user pool (functions/adapters/cognito/identity-directory.ts). */
 const IDENTITY_DIRECTORY_ACTIONS = [
@@ -227,7 +216,7 @@ export class StatelessStack extends Stack {
 
   private createOutboxPublisher(table: dynamodb.ITableV2, deadLetterQueue: sqs.IQueue): ServiceFunction {
     const publisher = new ServiceFunction(this, 'OutboxPublisher', {
-      entry: OUTBOX_PUBLISHER_ENTRY,
+      entry: EVENT_FUNCTIONS['outbox-publisher'].entry,
       description: 'Publishes outbox events from the table stream to the event bus',
       timeout: Duration.seconds(30),
       environment: { EVENT_BUS_NAME: this.eventBus.eventBusName },
@@ -269,7 +258,7 @@ export class StatelessStack extends Stack {
     deadLetterQueue: sqs.IQueue,
   ): ServiceFunction {
     const provisioner = new ServiceFunction(this, 'IdentityProvisioner', {
-      entry: IDENTITY_PROVISIONER_ENTRY,
+      entry: EVENT_FUNCTIONS['identity-provisioner'].entry,
       description: 'Keeps Cognito logins in line with user records',
       timeout: Duration.seconds(30),
       environment: { USER_POOL_ID: stateful.userPool.userPoolId },
@@ -280,7 +269,7 @@ export class StatelessStack extends Stack {
     new events.Rule(this, 'IdentityEvents', {
       eventBus: this.eventBus,
       description: 'User and tenant changes that a Cognito login must follow',
-      eventPattern: { source: [IDENTITY_EVENTS.source], detailType: [...IDENTITY_EVENTS.detailTypes] },
+      eventPattern: { source: [IDENTITY_EVENTS.source], detailType: [...IDENTITY_EVENTS.types] },
       targets: [
         new targets.LambdaFunction(provisioner.function, {
           // Only for events EventBridge cannot hand to Lambda at all; failed runs go to the function's DLQ.

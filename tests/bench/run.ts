@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { API_FUNCTIONS } from '../../functions/handlers/api/catalog';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
 import { startApiServer } from '../../local/api-server';
 import { signDevToken } from '../../local/auth/dev-jwt';
 import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb/launcher';
@@ -26,8 +27,7 @@ async function bundles() {
     ...Object.fromEntries(
       Object.entries(API_FUNCTIONS).map(([name, fn]) => [`api-${name}`, join(ROOT, fn.entry)]),
     ),
-    'outbox-publisher': join(ROOT, 'functions/handlers/streams/outbox-publisher.ts'),
-    'identity-provisioner': join(ROOT, 'functions/handlers/events/identity-provisioner.ts'),
+    ...Object.fromEntries(Object.entries(EVENT_FUNCTIONS).map(([name, fn]) => [name, join(ROOT, fn.entry)])),
   };
   const figures = await measureBundles(entries);
   const floor = figures.find((f) => f.name === 'floor') as BundleFigure;

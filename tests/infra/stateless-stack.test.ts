@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/effects';
-import { TABLE } from '../../functions/adapters/dynamodb/table-definition';
+import { OUTBOX_ENTITY_TYPE, TABLE } from '../../functions/adapters/dynamodb/table-definition';
+import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/catalog';
-import { IDENTITY_EVENT_TYPES } from '../../functions/handlers/events/identity-provisioner';
 import type { RegionStacks } from '../../lib/app';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET } from '../../lib/constructs/bundling';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
-import { IDENTITY_EVENTS } from '../../lib/stacks/stateless-stack';
 import { type SynthesizedApp, synthesizeApp, TEST_REGIONS } from './synth';
 
 let synthesized: SynthesizedApp;
@@ -310,10 +308,9 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
           fnLogicalId(pair.stateless.identityProvisioner),
       );
 
-      expect([...IDENTITY_EVENTS.detailTypes].sort()).toEqual([...IDENTITY_EVENT_TYPES].sort());
       expect(rule?.Properties).toMatchObject({
         EventBusName: { Ref: Object.keys(template.findResources('AWS::Events::EventBus'))[0] },
-        EventPattern: { source: [IDENTITY_EVENTS.source], 'detail-type': [...IDENTITY_EVENT_TYPES] },
+        EventPattern: { source: [IDENTITY_EVENTS.source], 'detail-type': [...IDENTITY_EVENTS.types] },
       });
       expect(rule?.Properties.Targets[0].DeadLetterConfig).toEqual({
         Arn: { 'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue), 'Arn'] },

@@ -3,12 +3,11 @@ import type { WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
 import { ConflictError, IdempotencyKeyTakenError } from '../../shared/errors';
 import { keys } from './keys';
+import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
 
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
 const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
-
-export const OUTBOX_ENTITY_TYPE = 'OutboxEvent';
 
 export function outboxItem(event: DomainEvent, clock: Clock): Record<string, unknown> {
   return {

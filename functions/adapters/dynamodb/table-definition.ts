@@ -15,6 +15,9 @@ export const TABLE = {
   ],
 } as const;
 
+/** `entityType` of outbox items: the stream filter of the outbox publisher matches on it. */
+export const OUTBOX_ENTITY_TYPE = 'OutboxEvent';
+
 export type GlobalIndexName = (typeof TABLE.globalIndexes)[number]['name'];
 
 /** CreateTable input for DynamoDB Local and tests (the CDK stack builds its own from TABLE). */

@@ -1,5 +1,11 @@
 import type { Role } from '../access/principal';
 
+/** The organisation events after which a login must follow its user record. */
+export const IDENTITY_EVENTS = {
+  source: 'fieldservice.organisation',
+  types: ['UserCreated', 'UserUpdated', 'UserDeleted', 'TenantCreated'],
+} as const;
+
 /** What the login directory must hold for one user of one tenant. */
 export interface Identity {
   tenantId: string;

@@ -2,16 +2,13 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
-import type { IdentityDirectory } from '../../domain/organisation/identity';
+import { IDENTITY_EVENTS, type IdentityDirectory } from '../../domain/organisation/identity';
 import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
 import type { User } from '../../domain/organisation/user';
 import { domainEventSchema } from '../../domain/shared/events';
 import { ValidationError } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import { defaultDependencies, repositories } from '../dependencies';
-
-/** The organisation events that change who may log in, and where each names the user. */
-export const IDENTITY_EVENT_TYPES = ['UserCreated', 'UserUpdated', 'UserDeleted', 'TenantCreated'] as const;
 
 const userReference = z.object({ id: z.string().check(z.minLength(1)) });
 const tenantCreated = z.object({ adminUserId: z.string().check(z.minLength(1)) });
@@ -28,7 +25,7 @@ export function createIdentityProvisioner(
 ) {
   return async (event: EventBridgeEvent<string, unknown>) => {
     const parsed = domainEventSchema.safeParse(event.detail);
-    if (!parsed.success || !(IDENTITY_EVENT_TYPES as readonly string[]).includes(parsed.data.type)) {
+    if (!parsed.success || !(IDENTITY_EVENTS.types as readonly string[]).includes(parsed.data.type)) {
       throw new ValidationError(`Not an identity event: ${event['detail-type']}`);
     }
     const domainEvent = parsed.data;

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { OUTBOX_ENTITY_TYPE } from '../../adapters/dynamodb/effects';
+import { OUTBOX_ENTITY_TYPE } from '../../adapters/dynamodb/table-definition';
 import { EventBridgePublisher } from '../../adapters/eventbridge/publisher';
 import { type DomainEvent, domainEventSchema, type EventPublisher } from '../../domain/shared/events';
 import { createLogger, type Logger } from '../../shared/logger';

@@ -1,0 +1,17 @@
+import { IDENTITY_EVENTS } from '../domain/organisation/identity';
+
+/**
+ * The functions that are not behind the API, with what triggers them. Plain
+ * data: the CDK stack, the bench and `npm run invoke` read it.
+ */
+export const EVENT_FUNCTIONS = {
+  'outbox-publisher': {
+    entry: 'functions/handlers/streams/outbox-publisher.ts',
+    trigger: 'the table stream (inserted outbox items)',
+  },
+  'identity-provisioner': {
+    entry: 'functions/handlers/events/identity-provisioner.ts',
+    trigger: 'EventBridge',
+    events: IDENTITY_EVENTS,
+  },
+} as const;
