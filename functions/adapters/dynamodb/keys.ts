@@ -19,7 +19,16 @@ export interface IndexKeys {
 const tenant = (tenantId: string) => `TENANT#${tenantId}`;
 
 /** Master data lives in the tenant's partition, one sort-key prefix per entity type. */
-export type MasterDataType = 'USER' | 'DEPARTMENT' | 'GROUP' | 'ACCOUNT' | 'CONTACT' | 'DEVICE' | 'PRODUCT';
+export type MasterDataType =
+  | 'USER'
+  | 'DEPARTMENT'
+  | 'GROUP'
+  | 'ACCOUNT'
+  | 'CONTACT'
+  | 'DEVICE'
+  | 'PRODUCT'
+  | 'SHARING_RULE'
+  | 'WORK_ORDER_TYPE';
 
 export const keys = {
   tenant: (tenantId: string): ItemKey => ({ pk: tenant(tenantId), sk: 'TENANT' }),
@@ -66,14 +75,29 @@ export const keys = {
     skPrefix: 'USER#',
   }),
 
-  /** Sub-departments of a department: gsi1. */
-  departmentIndexes: (tenantId: string, department: { id: string; parentId?: string }): IndexKeys =>
-    department.parentId
+  /** Sub-departments of a department (gsi1) and departments by head (gsi2). */
+  departmentIndexes: (
+    tenantId: string,
+    department: { id: string; parentId?: string; headId?: string },
+  ): IndexKeys => ({
+    ...(department.parentId
       ? {
           gsi1pk: `${tenant(tenantId)}#DEPARTMENT#${department.parentId}#CHILDREN`,
           gsi1sk: `DEPARTMENT#${department.id}`,
         }
-      : {},
+      : {}),
+    ...(department.headId
+      ? {
+          gsi2pk: `${tenant(tenantId)}#DEPARTMENT_HEAD#${department.headId}`,
+          gsi2sk: `DEPARTMENT#${department.id}`,
+        }
+      : {}),
+  }),
+  departmentsHeadedBy: (tenantId: string, userId: string) => ({
+    index: 'gsi2' as const,
+    pk: `${tenant(tenantId)}#DEPARTMENT_HEAD#${userId}`,
+    skPrefix: 'DEPARTMENT#',
+  }),
   childrenOfDepartment: (tenantId: string, departmentId: string) => ({
     index: 'gsi1' as const,
     pk: `${tenant(tenantId)}#DEPARTMENT#${departmentId}#CHILDREN`,
@@ -121,6 +145,57 @@ export const keys = {
     pk: `${tenant(tenantId)}#ACCOUNT#${accountId}`,
     skPrefix: type ? `${type}#` : '',
   }),
+
+  /** Sharing rules by target (gsi1: what is shared with me) and by source (gsi2). */
+  sharingRuleIndexes: (
+    tenantId: string,
+    rule: { id: string; source: { kind: string; id: string }; target: { kind: string; id: string } },
+  ): IndexKeys => ({
+    gsi1pk: `${tenant(tenantId)}#SHARE_TARGET#${rule.target.kind}#${rule.target.id}`,
+    gsi1sk: `SHARING_RULE#${rule.id}`,
+    gsi2pk: `${tenant(tenantId)}#SHARE_SOURCE#${rule.source.kind}#${rule.source.id}`,
+    gsi2sk: `SHARING_RULE#${rule.id}`,
+  }),
+  sharingRulesTargeting: (tenantId: string, target: { kind: string; id: string }) => ({
+    index: 'gsi1' as const,
+    pk: `${tenant(tenantId)}#SHARE_TARGET#${target.kind}#${target.id}`,
+    skPrefix: 'SHARING_RULE#',
+  }),
+
+  /** A work order is its own item collection: the order, its scene entries and its service records. */
+  workOrder: (tenantId: string, id: string): ItemKey => ({ pk: `${tenant(tenantId)}#WO#${id}`, sk: 'WO' }),
+  workOrderView: (tenantId: string, id: string, view: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#WO#${id}`,
+    sk: `VIEW#${view}`,
+  }),
+  /** One scene partition, sorted by created time on gsi2 and by updated time on gsi3. */
+  workOrderViewIndexes: (
+    tenantId: string,
+    view: string,
+    workOrder: { id: string; createdAt: string; updatedAt: string },
+  ): IndexKeys => ({
+    gsi2pk: `${tenant(tenantId)}#WOVIEW#${view}`,
+    gsi2sk: `${workOrder.createdAt}#${workOrder.id}`,
+    gsi3pk: `${tenant(tenantId)}#WOVIEW#${view}`,
+    gsi3sk: `${workOrder.updatedAt}#${workOrder.id}`,
+  }),
+  workOrderViewQuery: (tenantId: string, view: string, sort: 'created' | 'updated') => ({
+    index: sort === 'created' ? ('gsi2' as const) : ('gsi3' as const),
+    pk: `${tenant(tenantId)}#WOVIEW#${view}`,
+  }),
+  workOrderRecord: (tenantId: string, workOrderId: string, at: string, recordId: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+    sk: `RECORD#${at}#${recordId}`,
+  }),
+  workOrderRecords: (tenantId: string, workOrderId: string) => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+    skPrefix: 'RECORD#',
+  }),
+  workOrderItems: (tenantId: string, workOrderId: string) => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+  }),
+  /** Per-tenant sequences (work-order numbers per year). */
+  counter: (tenantId: string, name: string): ItemKey => ({ pk: tenant(tenantId), sk: `COUNTER#${name}` }),
 
   /** Transactional outbox: written with the change, published from the table stream. */
   outboxEvent: (tenantId: string, eventId: string): ItemKey => ({
