@@ -34,6 +34,27 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
   }),
   'customer:read': async () => ({ method: 'GET', path: '/accounts' }),
   'customer:write': async () => ({ method: 'POST', path: '/accounts', body: { name: 'Customer' } }),
+  'sharing-rule:read': async () => ({ method: 'GET', path: '/sharing-rules' }),
+  'sharing-rule:write': async () => ({
+    method: 'POST',
+    path: '/sharing-rules',
+    body: {
+      source: { kind: 'user', id: 'perm-admin' },
+      target: { kind: 'user', id: 'perm-admin' },
+      access: 'read-only',
+    },
+  }),
+  'work-order-type:read': async () => ({ method: 'GET', path: '/work-order-types' }),
+  'work-order-type:write': async () => ({
+    method: 'POST',
+    path: '/work-order-types',
+    body: { code: unique(), name: 'Repair' },
+  }),
+  'work-order:create': async () => ({
+    method: 'POST',
+    path: '/work-orders',
+    body: { title: 'Permission probe' },
+  }),
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };

@@ -20,6 +20,17 @@ export const MASTER_DATA_PERMISSIONS = {
   'customer:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
   'customer:write': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
   'customer:delete': ['crm-admin'],
+  'sharing-rule:read': ['crm-admin', 'service-manager'],
+  'sharing-rule:write': ['crm-admin'],
+  'work-order-type:read': [
+    'crm-admin',
+    'service-manager',
+    'service-staff',
+    'call-center-agent',
+    'integration',
+  ],
+  'work-order-type:write': ['crm-admin'],
+  'work-order:create': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;

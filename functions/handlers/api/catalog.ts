@@ -3,6 +3,7 @@ import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
 import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
+import { allWorkOrderRoutes } from './work-orders/routes';
 
 export interface ApiFunction {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -22,6 +23,7 @@ export const API_FUNCTIONS = {
   organisation: { entry: 'functions/handlers/api/organisation/handler.ts', routes: allOrganisationRoutes },
   customers: { entry: 'functions/handlers/api/customers/handler.ts', routes: allCustomerRoutes },
   catalog: { entry: 'functions/handlers/api/catalog/handler.ts', routes: Object.values(productRoutes) },
+  'work-orders': { entry: 'functions/handlers/api/work-orders/handler.ts', routes: allWorkOrderRoutes },
 } satisfies Record<string, ApiFunction>;
 
 export type ApiFunctionName = keyof typeof API_FUNCTIONS;

@@ -1,0 +1,328 @@
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../../../domain/shared/entity';
+import type { WriteEffects } from '../../../domain/shared/ports';
+import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
+import { type View, viewsOf } from '../../../domain/work-orders/scenes';
+import type { ServiceRecord } from '../../../domain/work-orders/service-record';
+import { formatNumber, type WorkOrder } from '../../../domain/work-orders/work-order';
+import type { Clock } from '../../../shared/clock';
+import { ConflictError, VersionConflictError } from '../../../shared/errors';
+import type { TableContext } from '../client';
+import { addEffects } from '../effects';
+import { keys } from '../keys';
+import { toEntity } from '../master-data-store';
+import { queryAll, queryPage } from '../query';
+import { decodeMergeCursor, encodeMergeCursor, type MergeSource, mergePartitions } from '../scene-merge';
+import { Transaction } from '../transaction';
+import { UniqueValueIndex } from '../unique-values';
+
+const SUMMARY_FIELDS = [
+  'id',
+  'tenantId',
+  'number',
+  'title',
+  'typeId',
+  'priority',
+  'status',
+  'lifecycle',
+  'locked',
+  'channel',
+  'ownerId',
+  'accountId',
+  'contactId',
+  'deviceId',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof WorkOrderSummary)[];
+
+/** How many times a create retries when another create took the same number first. */
+const NUMBER_ATTEMPTS = 30;
+
+export function viewName(view: View): string {
+  switch (view.kind) {
+    case 'all':
+      return `all#${view.lifecycle}`;
+    case 'account':
+      return `account#${view.accountId}`;
+    case 'department':
+    case 'owner-department':
+      return `${view.kind}#${view.departmentId}`;
+    default:
+      return `${view.kind}#${view.userId}`;
+  }
+}
+
+function summaryOf(workOrder: WorkOrder): WorkOrderSummary {
+  const summary: Record<string, unknown> = {};
+  for (const field of SUMMARY_FIELDS) if (workOrder[field] !== undefined) summary[field] = workOrder[field];
+  return summary as WorkOrderSummary;
+}
+
+/**
+ * Work orders: the order item, one scene entry per list it appears in (with a
+ * summary, so scene pages need no second read), its service records, and a
+ * number guard. Every change rewrites the entries in the same transaction.
+ */
+export class DynamoWorkOrderRepository implements WorkOrderRepository {
+  private readonly uniques: UniqueValueIndex;
+
+  constructor(
+    private readonly table: TableContext,
+    private readonly clock: Clock,
+    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.uniques = new UniqueValueIndex(table);
+  }
+
+  async create(
+    draft: Omit<WorkOrder, 'number'>,
+    records: ServiceRecord[],
+    effects?: (workOrder: WorkOrder) => WriteEffects,
+  ): Promise<WorkOrder> {
+    const year = new Date(draft.createdAt).getUTCFullYear();
+    const counterKey = keys.counter(draft.tenantId, `WO#${year}`);
+    for (let attempt = 1; ; attempt++) {
+      const { Item } = await this.table.client.send(
+        new GetCommand({ TableName: this.table.tableName, Key: counterKey, ConsistentRead: true }),
+      );
+      const current = typeof Item?.value === 'number' ? Item.value : 0;
+      const workOrder: WorkOrder = { ...draft, number: formatNumber(year, current + 1) } as WorkOrder;
+      const tx = this.transaction();
+      // Gapless: the counter moves only if nobody moved it since we read it, and only with the order.
+      tx.update(
+        counterKey,
+        'SET #value = :next',
+        current === 0 ? 'attribute_not_exists(#value)' : '#value = :current',
+        () => new NumberTakenError(),
+        current === 0 ? { ':next': 1 } : { ':next': current + 1, ':current': current },
+        { '#value': 'value' },
+      );
+      tx.put(
+        this.orderItem(workOrder),
+        'attribute_not_exists(pk)',
+        () => new ConflictError(`Work order ${workOrder.id} already exists`),
+      );
+      tx.put(
+        {
+          ...keys.unique(workOrder.tenantId, 'WO_NUMBER', workOrder.number),
+          entityType: 'UniqueValue',
+          ownerId: workOrder.id,
+        },
+        'attribute_not_exists(pk)',
+        () => new NumberTakenError(),
+      );
+      this.putViews(tx, workOrder);
+      this.putRecords(tx, workOrder, records);
+      addEffects(tx, workOrder.tenantId, effects?.(workOrder), this.clock, {
+        resourceType: 'WorkOrder',
+        resource: workOrder,
+      });
+      try {
+        await tx.commit();
+        return workOrder;
+      } catch (error) {
+        const contended =
+          error instanceof NumberTakenError ||
+          (error instanceof ConflictError && /try again/.test(error.message));
+        if (!contended || attempt >= NUMBER_ATTEMPTS) throw error;
+        await this.pause(Math.floor(Math.random() * 20 * Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<WorkOrder | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: keys.workOrder(tenantId, id),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toEntity<WorkOrder>(Item) : undefined;
+  }
+
+  async findByNumber(tenantId: string, number: string): Promise<WorkOrder | undefined> {
+    const id = await this.uniques.owner(tenantId, 'WO_NUMBER', number);
+    return id ? this.get(tenantId, id) : undefined;
+  }
+
+  async update(
+    previous: WorkOrder,
+    next: WorkOrder,
+    records: ServiceRecord[],
+    effects?: WriteEffects,
+  ): Promise<void> {
+    const tx = this.transaction();
+    tx.put(
+      this.orderItem(next),
+      'version = :expected',
+      () => new VersionConflictError('WorkOrder', previous.id, previous.version),
+      {
+        ':expected': previous.version,
+      },
+    );
+    const current = new Set(viewsOf(next).map(viewName));
+    for (const view of viewsOf(previous).map(viewName)) {
+      if (!current.has(view))
+        tx.delete(
+          keys.workOrderView(next.tenantId, next.id, view),
+          undefined,
+          () => new Error('unreachable'),
+        );
+    }
+    this.putViews(tx, next);
+    this.putRecords(tx, next, records);
+    addEffects(tx, next.tenantId, effects, this.clock);
+    await tx.commit();
+  }
+
+  async appendRecords(workOrder: WorkOrder, records: ServiceRecord[], effects?: WriteEffects): Promise<void> {
+    const tx = this.transaction();
+    // The order must still exist; its version is not touched by a comment.
+    tx.update(
+      keys.workOrder(workOrder.tenantId, workOrder.id),
+      'SET #updated = #updated',
+      'attribute_exists(pk)',
+      () => new ConflictError(`Work order ${workOrder.number} was deleted`),
+      {},
+      { '#updated': 'updatedAt' },
+    );
+    this.putRecords(tx, workOrder, records);
+    addEffects(tx, workOrder.tenantId, effects, this.clock);
+    await tx.commit();
+  }
+
+  async delete(workOrder: WorkOrder, effects?: WriteEffects): Promise<void> {
+    const tx = this.transaction();
+    tx.delete(
+      keys.workOrder(workOrder.tenantId, workOrder.id),
+      'version = :expected',
+      () => new VersionConflictError('WorkOrder', workOrder.id, workOrder.version),
+      {
+        ':expected': workOrder.version,
+      },
+    );
+    tx.delete(
+      keys.unique(workOrder.tenantId, 'WO_NUMBER', workOrder.number),
+      undefined,
+      () => new Error('unreachable'),
+    );
+    for (const view of viewsOf(workOrder).map(viewName)) {
+      tx.delete(
+        keys.workOrderView(workOrder.tenantId, workOrder.id, view),
+        undefined,
+        () => new Error('unreachable'),
+      );
+    }
+    addEffects(tx, workOrder.tenantId, effects, this.clock);
+    await tx.commit();
+    // The timeline has no bound, so it goes after the order, in batches; a retry finishes the job.
+    const leftovers = await queryAll(this.table, keys.workOrderItems(workOrder.tenantId, workOrder.id), {
+      projection: ['pk', 'sk'],
+    });
+    for (let i = 0; i < leftovers.length; i += 25) {
+      await this.table.client.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [this.table.tableName]: leftovers
+              .slice(i, i + 25)
+              .map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+          },
+        }),
+      );
+    }
+  }
+
+  async records(tenantId: string, workOrderId: string, page: PageRequest): Promise<Page<ServiceRecord>> {
+    const { items, nextCursor } = await queryPage(
+      this.table,
+      keys.workOrderRecords(tenantId, workOrderId),
+      page,
+    );
+    return { items: items.map((item) => toEntity<ServiceRecord>(item)), nextCursor };
+  }
+
+  async scene(
+    tenantId: string,
+    query: SceneQuery,
+  ): Promise<Page<WorkOrderSummary> & { itemsRead: number; queries: number }> {
+    const sources: MergeSource[] = query.views.map((view) => {
+      const name = viewName(view);
+      const { index, pk } = keys.workOrderViewQuery(tenantId, name, query.sort);
+      return {
+        name,
+        index,
+        pk,
+        tableKeyOf: (sortValue: string) =>
+          keys.workOrderView(tenantId, sortValue.slice(sortValue.lastIndexOf('#') + 1), name),
+      };
+    });
+    const unique = [...new Map(sources.map((s) => [s.name, s])).values()];
+    const result = await mergePartitions(this.table, unique, {
+      limit: query.limit,
+      order: query.order,
+      positions: decodeMergeCursor(query.cursor, unique),
+    });
+    return {
+      items: result.items.map((item) => summaryFromView(item)),
+      nextCursor: encodeMergeCursor(result.nextPositions),
+      itemsRead: result.itemsRead,
+      queries: result.queries,
+    };
+  }
+
+  private transaction() {
+    return new Transaction(this.table.client, this.table.tableName);
+  }
+
+  private orderItem(workOrder: WorkOrder): Record<string, unknown> {
+    return {
+      ...(workOrder as unknown as Record<string, unknown>),
+      ...keys.workOrder(workOrder.tenantId, workOrder.id),
+      entityType: 'WorkOrder',
+    };
+  }
+
+  private putViews(tx: Transaction, workOrder: WorkOrder): void {
+    const summary = summaryOf(workOrder);
+    for (const view of viewsOf(workOrder).map(viewName)) {
+      tx.put(
+        {
+          ...summary,
+          ...keys.workOrderView(workOrder.tenantId, workOrder.id, view),
+          ...keys.workOrderViewIndexes(workOrder.tenantId, view, workOrder),
+          entityType: 'WorkOrderView',
+        },
+        undefined,
+        () => new Error('unreachable'),
+      );
+    }
+  }
+
+  private putRecords(tx: Transaction, workOrder: WorkOrder, records: ServiceRecord[]): void {
+    for (const record of records) {
+      tx.put(
+        {
+          ...record,
+          ...keys.workOrderRecord(workOrder.tenantId, workOrder.id, record.at, record.id),
+          entityType: 'ServiceRecord',
+        },
+        'attribute_not_exists(pk)',
+        () => new ConflictError(`Service record ${record.id} already exists`),
+      );
+    }
+  }
+}
+
+function summaryFromView(item: Record<string, unknown>): WorkOrderSummary {
+  const summary: Record<string, unknown> = {};
+  for (const field of SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
+  return summary as WorkOrderSummary;
+}
+
+class NumberTakenError extends ConflictError {
+  constructor() {
+    super('Another work order took this number first');
+  }
+}

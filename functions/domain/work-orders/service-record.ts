@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+
+export const RECORD_KINDS = [
+  'created',
+  'comment',
+  'edited',
+  'status-changed',
+  'assigned',
+  'team-changed',
+  'voided',
+  'locked',
+  'unlocked',
+  'forwarded',
+  'reminder-set',
+  'email',
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** One entry of a work order's timeline. Appended by every change; never edited. */
+export interface ServiceRecord {
+  id: string;
+  workOrderId: string;
+  at: string;
+  kind: RecordKind;
+  actorId?: string;
+  text?: string;
+  data?: Record<string, unknown>;
+}
+
+export const serviceRecordSchema = z.object({
+  id: z.string(),
+  workOrderId: z.string(),
+  at: z.string(),
+  kind: z.enum(RECORD_KINDS),
+  actorId: z.optional(z.string()),
+  text: z.optional(z.string()),
+  data: z.optional(z.record(z.string(), z.unknown())),
+});
+
+export const commentInput = z.strictObject({
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
+});

@@ -1,0 +1,101 @@
+import { ConflictError } from '../../shared/errors';
+import { hasRole, type Principal } from '../access/principal';
+import type { TenantSettings } from '../organisation/tenant';
+import type { WorkOrderViewer } from './access';
+import type { SharedSources } from './scenes';
+import type { SharingRule, SharingTarget } from './sharing-rule';
+
+/** Bounds of the hierarchy fan-outs: a scene never queries more partitions than this. */
+export const MAX_SUBORDINATES = 500;
+export const MAX_HEADED_DEPARTMENTS = 200;
+
+/** What the viewer context reads about the organisation. */
+export interface OrganisationDirectory {
+  mainDepartmentOf(tenantId: string, userId: string): Promise<string | undefined>;
+  directSubordinates(tenantId: string, userId: string): Promise<string[]>;
+  departmentsHeadedBy(tenantId: string, userId: string): Promise<string[]>;
+  childDepartments(tenantId: string, departmentId: string): Promise<string[]>;
+  groupsOf(tenantId: string, userId: string): Promise<string[]>;
+  tenantSettings(tenantId: string): Promise<TenantSettings>;
+  sharingRulesTargeting(tenantId: string, targets: SharingTarget[]): Promise<SharingRule[]>;
+}
+
+/** Breadth-first over a tree, level by level in parallel, refusing to grow past `limit` nodes. */
+async function expand(
+  roots: string[],
+  childrenOf: (id: string) => Promise<string[]>,
+  limit: number,
+  what: string,
+): Promise<string[]> {
+  const seen = new Set<string>();
+  let level = roots;
+  while (level.length > 0) {
+    const children = (await Promise.all(level.map(childrenOf)))
+      .flat()
+      .filter((id) => !seen.has(id) && !roots.includes(id));
+    for (const id of children) seen.add(id);
+    if (seen.size > limit)
+      throw new ConflictError(`${what} spans more than ${limit} entries; narrow the scene`);
+    level = [...new Set(children)];
+  }
+  return [...seen];
+}
+
+/** The viewer of one request: each part is read once, when a scene or check first needs it. */
+export function viewerFor(principal: Principal, directory: OrganisationDirectory): WorkOrderViewer {
+  const { tenantId, userId } = principal;
+  const once = <T>(load: () => Promise<T>) => {
+    let value: Promise<T> | undefined;
+    return () => {
+      value ??= load();
+      return value;
+    };
+  };
+  return {
+    userId,
+    roles: principal.roles,
+    isAdmin: hasRole(principal, 'crm-admin'),
+    subordinates: once(() =>
+      expand(
+        [userId],
+        (id) => directory.directSubordinates(tenantId, id),
+        MAX_SUBORDINATES,
+        'Your team below you',
+      ),
+    ),
+    headedDepartments: once(async () => {
+      const [headed, settings] = await Promise.all([
+        directory.departmentsHeadedBy(tenantId, userId),
+        directory.tenantSettings(tenantId),
+      ]);
+      if (settings.superiorVisibleDataScope === 'own-department') return headed;
+      const below = await expand(
+        headed,
+        (id) => directory.childDepartments(tenantId, id),
+        MAX_HEADED_DEPARTMENTS,
+        'The departments you head',
+      );
+      return [...new Set([...headed, ...below])];
+    }),
+    sharedSources: once(async (): Promise<SharedSources> => {
+      const [department, groups] = await Promise.all([
+        directory.mainDepartmentOf(tenantId, userId),
+        directory.groupsOf(tenantId, userId),
+      ]);
+      const targets: SharingTarget[] = [
+        { kind: 'user', id: userId },
+        ...(department ? [{ kind: 'department' as const, id: department }] : []),
+        ...groups.map((id) => ({ kind: 'group' as const, id })),
+      ];
+      const rules = await directory.sharingRulesTargeting(tenantId, targets);
+      const merge = (kind: 'user' | 'department') => {
+        const byId = new Map<string, 'read-only' | 'read-write'>();
+        for (const rule of rules.filter((r) => r.source.kind === kind)) {
+          if (byId.get(rule.source.id) !== 'read-write') byId.set(rule.source.id, rule.access);
+        }
+        return [...byId].map(([id, access]) => ({ id, access }));
+      };
+      return { owners: merge('user'), departments: merge('department') };
+    }),
+  };
+}
