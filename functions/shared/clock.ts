@@ -39,6 +39,29 @@ export function ulid(timeMs: number, random: Uint8Array = randomBytes(10)): stri
   return time + rest;
 }
 
+/**
+ * Monotonic within one container: ids made in the same millisecond count up
+ * from the last one, so things created together (a work order's first
+ * records) keep their order.
+ */
 export function ulidGenerator(clock: Clock = systemClock): IdGenerator {
-  return { next: () => ulid(clock.now().getTime()) };
+  let lastTime = -1;
+  let lastRandom = new Uint8Array(10);
+  return {
+    next: () => {
+      const time = clock.now().getTime();
+      if (time > lastTime) {
+        lastTime = time;
+        lastRandom = new Uint8Array(randomBytes(10));
+        // Leave headroom so incrementing within the millisecond never overflows.
+        lastRandom[0] = (lastRandom[0] ?? 0) & 0x7f;
+      } else {
+        for (let i = lastRandom.length - 1; i >= 0; i--) {
+          lastRandom[i] = ((lastRandom[i] ?? 0) + 1) & 0xff;
+          if (lastRandom[i] !== 0) break;
+        }
+      }
+      return ulid(lastTime, lastRandom);
+    },
+  };
 }

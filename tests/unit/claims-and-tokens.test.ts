@@ -74,3 +74,15 @@ describe('page cursors', () => {
     expect(() => decodeCursor('%%%', { pk: 'TENANT#a' })).toThrow('Invalid cursor');
   });
 });
+
+describe('ids', () => {
+  it('sort in the order they were made, also within one millisecond', async () => {
+    const { ulidGenerator } = await import('../../functions/shared/clock');
+    const frozen = { now: () => new Date('2026-11-23T10:00:00.000Z') };
+    const ids = ulidGenerator(frozen);
+    const made = Array.from({ length: 1000 }, () => ids.next());
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(1000);
+    expect(made[0]).toHaveLength(26);
+  });
+});

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
@@ -36,9 +36,6 @@ const SUMMARY_FIELDS = [
   'updatedAt',
 ] as const satisfies readonly (keyof WorkOrderSummary)[];
 
-/** How many times a create retries when another create took the same number first. */
-const NUMBER_ATTEMPTS = 30;
-
 export function viewName(view: View): string {
   switch (view.kind) {
     case 'all':
@@ -70,7 +67,6 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
   constructor(
     private readonly table: TableContext,
     private readonly clock: Clock,
-    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.uniques = new UniqueValueIndex(table);
   }
@@ -81,54 +77,45 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     effects?: (workOrder: WorkOrder) => WriteEffects,
   ): Promise<WorkOrder> {
     const year = new Date(draft.createdAt).getUTCFullYear();
-    const counterKey = keys.counter(draft.tenantId, `WO#${year}`);
-    for (let attempt = 1; ; attempt++) {
-      const { Item } = await this.table.client.send(
-        new GetCommand({ TableName: this.table.tableName, Key: counterKey, ConsistentRead: true }),
-      );
-      const current = typeof Item?.value === 'number' ? Item.value : 0;
-      const workOrder: WorkOrder = { ...draft, number: formatNumber(year, current + 1) } as WorkOrder;
-      const tx = this.transaction();
-      // Gapless: the counter moves only if nobody moved it since we read it, and only with the order.
-      tx.update(
-        counterKey,
-        'SET #value = :next',
-        current === 0 ? 'attribute_not_exists(#value)' : '#value = :current',
-        () => new NumberTakenError(),
-        current === 0 ? { ':next': 1 } : { ':next': current + 1, ':current': current },
-        { '#value': 'value' },
-      );
-      tx.put(
-        this.orderItem(workOrder),
-        'attribute_not_exists(pk)',
-        () => new ConflictError(`Work order ${workOrder.id} already exists`),
-      );
-      tx.put(
-        {
-          ...keys.unique(workOrder.tenantId, 'WO_NUMBER', workOrder.number),
-          entityType: 'UniqueValue',
-          ownerId: workOrder.id,
-        },
-        'attribute_not_exists(pk)',
-        () => new NumberTakenError(),
-      );
-      this.putViews(tx, workOrder);
-      this.putRecords(tx, workOrder, records);
-      addEffects(tx, workOrder.tenantId, effects?.(workOrder), this.clock, {
-        resourceType: 'WorkOrder',
-        resource: workOrder,
-      });
-      try {
-        await tx.commit();
-        return workOrder;
-      } catch (error) {
-        const contended =
-          error instanceof NumberTakenError ||
-          (error instanceof ConflictError && /try again/.test(error.message));
-        if (!contended || attempt >= NUMBER_ATTEMPTS) throw error;
-        await this.pause(Math.floor(Math.random() * 20 * Math.min(attempt, 5)));
-      }
-    }
+    // An atomic increment never contends, however many creates run at once. The number guard below
+    // makes each number unique; a number is lost only if the create fails after taking it.
+    const { Attributes } = await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.counter(draft.tenantId, `WO#${year}`),
+        UpdateExpression: 'ADD #value :one',
+        ExpressionAttributeNames: { '#value': 'value' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const workOrder: WorkOrder = {
+      ...draft,
+      number: formatNumber(year, Number(Attributes?.value)),
+    } as WorkOrder;
+    const tx = this.transaction();
+    tx.put(
+      this.orderItem(workOrder),
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Work order ${workOrder.id} already exists`),
+    );
+    tx.put(
+      {
+        ...keys.unique(workOrder.tenantId, 'WO_NUMBER', workOrder.number),
+        entityType: 'UniqueValue',
+        ownerId: workOrder.id,
+      },
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Work-order number ${workOrder.number} is already taken`),
+    );
+    this.putViews(tx, workOrder);
+    this.putRecords(tx, workOrder, records);
+    addEffects(tx, workOrder.tenantId, effects?.(workOrder), this.clock, {
+      resourceType: 'WorkOrder',
+      resource: workOrder,
+    });
+    await tx.commit();
+    return workOrder;
   }
 
   async get(tenantId: string, id: string): Promise<WorkOrder | undefined> {
@@ -319,10 +306,4 @@ function summaryFromView(item: Record<string, unknown>): WorkOrderSummary {
   const summary: Record<string, unknown> = {};
   for (const field of SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
   return summary as WorkOrderSummary;
-}
-
-class NumberTakenError extends ConflictError {
-  constructor() {
-    super('Another work order took this number first');
-  }
 }
