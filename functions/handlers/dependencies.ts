@@ -1,5 +1,6 @@
 import { createDocumentClient, type TableContext, tableNameFromEnv } from '../adapters/dynamodb/client';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoCustomerLookupIndex } from '../adapters/dynamodb/lookup-index';
 import { ProductRepository } from '../adapters/dynamodb/repositories/catalog';
 import {
   AccountRepository,
@@ -16,6 +17,7 @@ import { productRules } from '../domain/catalog/product';
 import { accountRules } from '../domain/customers/account';
 import { contactRules } from '../domain/customers/contact';
 import { deviceRules } from '../domain/customers/device';
+import { CustomerLookupService } from '../domain/customers/lookup';
 import { departmentRules } from '../domain/organisation/department';
 import { TenantService } from '../domain/organisation/tenant-service';
 import { userRules } from '../domain/organisation/user';
@@ -77,6 +79,7 @@ export function services(deps: Dependencies) {
     contacts: new MasterDataService(repos.contacts, contactRules(repos.accounts), deps),
     devices: new MasterDataService(repos.devices, deviceRules(repos.accounts, repos.products), deps),
     products: new MasterDataService(repos.products, productRules, deps),
+    customerLookup: new CustomerLookupService(repos.tenants, new DynamoCustomerLookupIndex(deps.table)),
   };
 }
 

@@ -197,6 +197,31 @@ export const keys = {
   /** Per-tenant sequences (work-order numbers per year). */
   counter: (tenantId: string, name: string): ItemKey => ({ pk: tenant(tenantId), sk: `COUNTER#${name}` }),
 
+  /**
+   * Customer lookup, fuzzy: one item per token of an account or contact, in a
+   * partition per tenant and first two characters of the token (spreads the
+   * load; a query of at least two characters names its partition).
+   */
+  lookupFuzzy: (tenantId: string, token: string, type: 'ACCOUNT' | 'CONTACT', id: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#LOOKUP#${Array.from(token).slice(0, 2).join('')}`,
+    sk: `${token}#${type}#${id}`,
+  }),
+  /** Tokens starting with a prefix of at least two characters. */
+  lookupFuzzyPrefix: (tenantId: string, prefix: string) => ({
+    pk: `${tenant(tenantId)}#LOOKUP#${Array.from(prefix).slice(0, 2).join('')}`,
+    skPrefix: prefix,
+  }),
+  /** Customer lookup, exact: one item per whole value (name, e-mail, phone), partitioned like the fuzzy ones. */
+  lookupExact: (tenantId: string, value: string, type: 'ACCOUNT' | 'CONTACT', id: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#LOOKUP_EXACT#${Array.from(value).slice(0, 2).join('')}`,
+    sk: `${value}#${type}#${id}`,
+  }),
+  /** Items of exactly this value: values never contain `#`, so `<value>#` ends the value. */
+  lookupExactValue: (tenantId: string, value: string) => ({
+    pk: `${tenant(tenantId)}#LOOKUP_EXACT#${Array.from(value).slice(0, 2).join('')}`,
+    skPrefix: `${value}#`,
+  }),
+
   /** Transactional outbox: written with the change, published from the table stream. */
   outboxEvent: (tenantId: string, eventId: string): ItemKey => ({
     pk: `${tenant(tenantId)}#OUTBOX`,

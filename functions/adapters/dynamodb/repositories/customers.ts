@@ -1,16 +1,31 @@
 import type { Account } from '../../../domain/customers/account';
 import type { Contact } from '../../../domain/customers/contact';
 import type { Device } from '../../../domain/customers/device';
+import { accountLookupEntries, contactLookupEntries } from '../../../domain/customers/lookup';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { keys } from '../keys';
+import { DynamoCustomerLookupIndex } from '../lookup-index';
 import { MasterDataStore } from '../master-data-store';
+import type { Transaction } from '../transaction';
 import { UniqueValueIndex } from '../unique-values';
 
 export class AccountRepository extends MasterDataStore<Account> {
+  private readonly lookup: DynamoCustomerLookupIndex;
+
   constructor(table: TableContext, clock: Clock) {
     super(table, { resource: 'Account', type: 'ACCOUNT' }, clock);
+    this.lookup = new DynamoCustomerLookupIndex(table);
+  }
+
+  /** The lookup index items change with the account, in its transaction. */
+  protected override addExtraWrites(tx: Transaction, previous?: Account, next?: Account): void {
+    this.lookup.addChanges(
+      tx,
+      previous && accountLookupEntries(previous),
+      next && accountLookupEntries(next),
+    );
   }
 
   /** Whether contacts or devices still point at the account. */
@@ -20,6 +35,8 @@ export class AccountRepository extends MasterDataStore<Account> {
 }
 
 export class ContactRepository extends MasterDataStore<Contact> {
+  private readonly lookup: DynamoCustomerLookupIndex;
+
   constructor(table: TableContext, clock: Clock) {
     super(
       table,
@@ -32,6 +49,16 @@ export class ContactRepository extends MasterDataStore<Contact> {
         }),
       },
       clock,
+    );
+    this.lookup = new DynamoCustomerLookupIndex(table);
+  }
+
+  /** The lookup index items change with the contact, in its transaction. */
+  protected override addExtraWrites(tx: Transaction, previous?: Contact, next?: Contact): void {
+    this.lookup.addChanges(
+      tx,
+      previous && contactLookupEntries(previous),
+      next && contactLookupEntries(next),
     );
   }
 

@@ -8,7 +8,7 @@ import { masterDataImplementations } from '../master-data-routes';
 import { accountRoutes, contactRoutes, customerRoutes, deviceRoutes } from './routes';
 
 const deps = defaultDependencies();
-const { accounts, contacts, devices, repositories } = services(deps);
+const { accounts, contacts, devices, repositories, customerLookup } = services(deps);
 
 export const handler = apiHandler(
   [
@@ -36,6 +36,9 @@ export const handler = apiHandler(
         throw new NotFoundError('Device', 'serialNumber' in query ? query.serialNumber : query.qrCode);
       return device;
     }),
+    implement(customerRoutes.customerLookup, ({ principal, query }) =>
+      customerLookup.lookup(principal, query.q),
+    ),
   ],
   { idempotency: idempotencyStore(deps) },
 );

@@ -6,6 +6,7 @@ import {
   deviceSchema,
   updateDeviceInput,
 } from '../../../domain/customers/device';
+import { customerLookupQuery, customerLookupResponse } from '../../../domain/customers/lookup';
 import { idParams, pageQuery } from '../../../domain/shared/schema';
 import { defineRoute } from '../../../shared/http/route';
 import { listResponse, masterDataRoutes } from '../master-data-routes';
@@ -73,6 +74,17 @@ export const customerRoutes = {
     tag: TAG,
     query: deviceLookupQuery,
     response: deviceSchema,
+    status: 200,
+  }),
+  customerLookup: defineRoute({
+    method: 'GET',
+    path: '/customers/lookup',
+    operationId: 'lookUpCustomer',
+    summary:
+      "Find accounts and contacts by name, e-mail or phone, in the tenant's lookup mode (fuzzy or exact)",
+    tag: TAG,
+    query: customerLookupQuery,
+    response: customerLookupResponse,
     status: 200,
   }),
 };
