@@ -50,12 +50,6 @@ export function viewName(view: View): string {
   }
 }
 
-function summaryOf(workOrder: WorkOrder): WorkOrderSummary {
-  const summary: Record<string, unknown> = {};
-  for (const field of SUMMARY_FIELDS) if (workOrder[field] !== undefined) summary[field] = workOrder[field];
-  return summary as WorkOrderSummary;
-}
-
 /**
  * Work orders: the order item, one scene entry per list it appears in (with a
  * summary, so scene pages need no second read), its service records, and a
@@ -252,7 +246,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       positions: decodeMergeCursor(query.cursor, unique),
     });
     return {
-      items: result.items.map((item) => summaryFromView(item)),
+      items: result.items.map((item) => pickSummary(item)),
       nextCursor: encodeMergeCursor(result.nextPositions),
       itemsRead: result.itemsRead,
       queries: result.queries,
@@ -271,30 +265,24 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     };
   }
 
+  /** Every item a create writes; bulk loads (the bench's 10,000 work orders) write exactly these. */
+  itemsOf(workOrder: WorkOrder, records: ServiceRecord[]): Record<string, unknown>[] {
+    return [
+      this.orderItem(workOrder),
+      numberGuard(workOrder),
+      ...viewItems(workOrder),
+      ...records.map((r) => recordItem(workOrder, r)),
+    ];
+  }
+
   private putViews(tx: Transaction, workOrder: WorkOrder): void {
-    const summary = summaryOf(workOrder);
-    for (const view of viewsOf(workOrder).map(viewName)) {
-      tx.put(
-        {
-          ...summary,
-          ...keys.workOrderView(workOrder.tenantId, workOrder.id, view),
-          ...keys.workOrderViewIndexes(workOrder.tenantId, view, workOrder),
-          entityType: 'WorkOrderView',
-        },
-        undefined,
-        () => new Error('unreachable'),
-      );
-    }
+    for (const item of viewItems(workOrder)) tx.put(item, undefined, () => new Error('unreachable'));
   }
 
   private putRecords(tx: Transaction, workOrder: WorkOrder, records: ServiceRecord[]): void {
     for (const record of records) {
       tx.put(
-        {
-          ...record,
-          ...keys.workOrderRecord(workOrder.tenantId, workOrder.id, record.at, record.id),
-          entityType: 'ServiceRecord',
-        },
+        recordItem(workOrder, record),
         'attribute_not_exists(pk)',
         () => new ConflictError(`Service record ${record.id} already exists`),
       );
@@ -302,8 +290,40 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
   }
 }
 
-function summaryFromView(item: Record<string, unknown>): WorkOrderSummary {
+function viewItems(workOrder: WorkOrder): Record<string, unknown>[] {
+  const summary = pickSummary(workOrder);
+  return viewsOf(workOrder)
+    .map(viewName)
+    .map((view) => ({
+      ...summary,
+      ...keys.workOrderView(workOrder.tenantId, workOrder.id, view),
+      ...keys.workOrderViewIndexes(workOrder.tenantId, view, workOrder),
+      entityType: 'WorkOrderView',
+    }));
+}
+
+function recordItem(workOrder: WorkOrder, record: ServiceRecord): Record<string, unknown> {
+  return {
+    ...record,
+    ...keys.workOrderRecord(workOrder.tenantId, workOrder.id, record.at, record.id),
+    entityType: 'ServiceRecord',
+  };
+}
+
+function numberGuard(workOrder: WorkOrder): Record<string, unknown> {
+  return {
+    ...keys.unique(workOrder.tenantId, 'WO_NUMBER', workOrder.number),
+    entityType: 'UniqueValue',
+    ownerId: workOrder.id,
+  };
+}
+
+/** The summary fields of a work order, or of a scene entry that carries them. */
+function pickSummary(source: WorkOrder | Record<string, unknown>): WorkOrderSummary {
   const summary: Record<string, unknown> = {};
-  for (const field of SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
+  for (const field of SUMMARY_FIELDS) {
+    const value = (source as Record<string, unknown>)[field];
+    if (value !== undefined) summary[field] = value;
+  }
   return summary as WorkOrderSummary;
 }
