@@ -12,7 +12,7 @@ export interface BundleFigure {
 }
 
 /** Bundles each entry exactly as the stack does, then times a cold import of each in a fresh node process. */
-export async function measureBundles(entries: Record<string, string>, rounds = 9): Promise<BundleFigure[]> {
+export async function measureBundles(entries: Record<string, string>, rounds = 15): Promise<BundleFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-'));
   try {
     const files: Record<string, string> = {};

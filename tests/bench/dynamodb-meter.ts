@@ -1,10 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+export interface Call {
+  command: string;
+  index?: string;
+  /** The key condition's partition value, for Queries. */
+  partition?: string;
+  /** Items DynamoDB read (ScannedCount for a Query, 1 for a found GetItem). */
+  itemsRead: number;
+}
+
 export interface Reading {
   roundTrips: number;
   readUnits: number;
   writeUnits: number;
   commands: string[];
+  calls: Call[];
 }
 
 /**
@@ -12,15 +22,28 @@ export interface Reading {
  * (every request asks for ReturnConsumedCapacity TOTAL).
  */
 export function meter(client: DynamoDBDocumentClient) {
-  let reading: Reading = { roundTrips: 0, readUnits: 0, writeUnits: 0, commands: [] };
+  const empty = (): Reading => ({ roundTrips: 0, readUnits: 0, writeUnits: 0, commands: [], calls: [] });
+  let reading = empty();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
       reading.roundTrips += 1;
-      reading.commands.push(String(context.commandName).replace(/Command$/, ''));
-      const output = result.output as { ConsumedCapacity?: Capacity | Capacity[] };
+      const command = String(context.commandName).replace(/Command$/, '');
+      reading.commands.push(command);
+      const output = result.output as {
+        ConsumedCapacity?: Capacity | Capacity[];
+        ScannedCount?: number;
+        Item?: unknown;
+      };
+      const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+      reading.calls.push({
+        command,
+        index: input.IndexName as string | undefined,
+        partition: typeof values?.[':pk'] === 'string' ? (values[':pk'] as string) : undefined,
+        itemsRead: output.ScannedCount ?? (output.Item ? 1 : 0),
+      });
       const capacities = Array.isArray(output.ConsumedCapacity)
         ? output.ConsumedCapacity
         : output.ConsumedCapacity
@@ -42,7 +65,7 @@ export function meter(client: DynamoDBDocumentClient) {
   );
   return {
     reset: () => {
-      reading = { roundTrips: 0, readUnits: 0, writeUnits: 0, commands: [] };
+      reading = empty();
     },
     read: (): Reading => reading,
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Principal } from '../../functions/domain/access/principal';
 import { API_FUNCTIONS } from '../../functions/handlers/api/catalog';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
 import { startApiServer } from '../../local/api-server';
@@ -8,6 +9,7 @@ import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb/launcher';
 import { ROOT } from '../../local/paths';
 import { type BundleFigure, gitRevision, measureBundles } from './bundles';
 import { meter } from './dynamodb-meter';
+import { workOrderBench } from './work-orders';
 
 /**
  * `npm run bench`: the figures the issues ask for, measured in one run so the
@@ -31,7 +33,7 @@ async function bundles() {
   };
   const figures = await measureBundles(entries);
   const floor = figures.find((f) => f.name === 'floor') as BundleFigure;
-  console.log('## Lambda bundles (esbuild, as deployed; cold import = median of 9 fresh node processes)\n');
+  console.log('## Lambda bundles (esbuild, as deployed; cold import = median of 15 fresh node processes)\n');
   console.log('| bundle | size KB | size / floor | cold import ms | import / floor |');
   console.log('|---|---:|---:|---:|---:|');
   for (const f of figures) {
@@ -167,6 +169,22 @@ async function apiOperations() {
     console.log('| operation | round trips | RCU | WCU | calls |');
     console.log('|---|---:|---:|---:|---|');
     for (const row of rows) console.log(row);
+    console.log('');
+
+    const callAs = async (p: Principal, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${signDevToken({ tenantId: p.tenantId, userId: p.userId, roles: [...p.roles] }, secret)}`,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+      return text ? JSON.parse(text) : {};
+    };
+    for (const row of await workOrderBench(deps, m, callAs)) console.log(row);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   } finally {
     await dynamo.stop();

@@ -253,6 +253,14 @@ describe('handling', () => {
         body: { ids: [mine.id, readOnly.id, unrelated.id, locked.id, 'NO-SUCH-ID'], ownerId: 'tech2' },
       },
     );
+    const again = await api.request<{ results: { id: string; outcome: string }[] }>(
+      'POST',
+      '/work-orders/assign',
+      {
+        token: tokenOf('lead'),
+        body: { ids: [mine.id], ownerId: 'tech2' },
+      },
+    );
     const byAdmin = await api.request<{ results: { id: string; outcome: string }[] }>(
       'POST',
       '/work-orders/assign',
@@ -270,6 +278,10 @@ describe('handling', () => {
       'not-found',
     ]);
     expect(byAdmin.body.results.map((r) => r.outcome)).toEqual(['obsolete', 'assigned']);
+    expect(
+      again.body.results?.map((r) => r.outcome),
+      JSON.stringify(again.body),
+    ).toEqual(['unchanged']);
     expect((await wo.get(admin(), mine.id)).ownerId).toBe('tech2');
     expect(await wo.get(admin(), readOnly.id)).toMatchObject({ ownerId: 'outsider', version: 1 });
     expect(await wo.get(admin(), locked.id)).toMatchObject({ ownerId: 'tech2', version: 2 });

@@ -49,7 +49,14 @@ export interface WorkOrderLookups {
 export const MAX_BATCH_ASSIGN = 100;
 const BATCH_CONCURRENCY = 10;
 
-export type BatchOutcome = 'assigned' | 'forbidden' | 'not-found' | 'locked' | 'obsolete' | 'conflict';
+export type BatchOutcome =
+  | 'assigned'
+  | 'unchanged'
+  | 'forbidden'
+  | 'not-found'
+  | 'locked'
+  | 'obsolete'
+  | 'conflict';
 
 export interface SceneRequest {
   scene: Scene;
@@ -305,6 +312,7 @@ export class WorkOrderService {
       return answer('assigned');
     } catch (error) {
       if (error instanceof ForbiddenError) return answer('forbidden');
+      if (error instanceof AlreadyInChargeError) return answer('unchanged');
       if (error instanceof VersionConflictError) return answer('conflict');
       throw error;
     }
@@ -455,8 +463,7 @@ export class WorkOrderService {
   }
 
   private assignment(workOrder: WorkOrder, owner: User): Change {
-    if (workOrder.ownerId === owner.id)
-      throw new ConflictError(`${owner.id} is already in charge of ${workOrder.number}`);
+    if (workOrder.ownerId === owner.id) throw new AlreadyInChargeError(owner.id, workOrder.number);
     const next: WorkOrder = { ...workOrder, ownerId: owner.id };
     if (owner.mainDepartmentId) next.ownerDepartmentId = owner.mainDepartmentId;
     else delete next.ownerDepartmentId;
@@ -555,4 +562,10 @@ interface Change {
   data?: Record<string, unknown>;
   events?: Parameters<typeof workOrderEvent>[0][];
   eventDetail?: Record<string, unknown>;
+}
+
+class AlreadyInChargeError extends ConflictError {
+  constructor(ownerId: string, number: string) {
+    super(`${ownerId} is already in charge of ${number}`);
+  }
 }

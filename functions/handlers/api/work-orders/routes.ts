@@ -58,7 +58,15 @@ export const sceneQuery = z.strictObject({
   cursor: pageQuery.shape.cursor,
 });
 
-const batchOutcome = z.enum(['assigned', 'forbidden', 'not-found', 'locked', 'obsolete', 'conflict']);
+const batchOutcome = z.enum([
+  'assigned',
+  'unchanged',
+  'forbidden',
+  'not-found',
+  'locked',
+  'obsolete',
+  'conflict',
+]);
 
 export const workOrderRoutes = {
   create: defineRoute({
