@@ -102,7 +102,7 @@ export async function workOrderBench(deps: Dependencies, m: Meter, call: Caller)
 
   const rows: string[] = [
     `## Work orders: ${COUNT.toLocaleString('en')} in one tenant (${items.length.toLocaleString('en')} items), page size ${PAGE}\n`,
-    '| viewer | scene | partitions merged | page | returned | items read | read / page size | Query calls (scene) | other calls |',
+    '| viewer | scene | partitions read | page | returned | items read | read / page size | Query calls (scene) | other calls |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const scenes: [string, Role[], Scene][] = [

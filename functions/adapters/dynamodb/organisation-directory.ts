@@ -27,6 +27,10 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
     return (await this.repos.users.get(tenantId, userId))?.mainDepartmentId;
   }
 
+  async superiorOf(tenantId: string, userId: string): Promise<string | undefined> {
+    return (await this.repos.users.get(tenantId, userId))?.superiorId;
+  }
+
   async directSubordinates(tenantId: string, userId: string): Promise<string[]> {
     const items = await queryAll(this.table, keys.subordinatesOf(tenantId, userId), { projection: ['id'] });
     return items.map((item) => String(item.id));

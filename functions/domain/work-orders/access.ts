@@ -9,6 +9,8 @@ import type { WorkOrder } from './work-order';
  */
 export interface WorkOrderViewer extends ViewerContext {
   roles: readonly Role[];
+  /** Whether the viewer is above any of these users in the superior hierarchy. */
+  isSuperiorOfAny(userIds: string[]): Promise<boolean>;
 }
 
 export async function canRead(workOrder: WorkOrder, viewer: WorkOrderViewer): Promise<boolean> {
@@ -18,8 +20,7 @@ export async function canRead(workOrder: WorkOrder, viewer: WorkOrderViewer): Pr
     Boolean(p),
   );
   if (people.includes(viewer.userId)) return true;
-  const subordinates = await viewer.subordinates();
-  if (people.some((p) => subordinates.includes(p))) return true;
+  if (await viewer.isSuperiorOfAny(people)) return true;
   if (await sharedAccess(workOrder, viewer)) return true;
   const departments = [workOrder.ownerDepartmentId, ...workOrder.team.map((m) => m.departmentId)];
   const headed = await viewer.headedDepartments();
@@ -40,8 +41,7 @@ export async function canHandle(workOrder: WorkOrder, viewer: WorkOrderViewer): 
     ...workOrder.team.filter((m) => m.access === 'read-write').map((m) => m.userId),
   ].filter((p): p is string => Boolean(p));
   if (accountable.includes(viewer.userId)) return true;
-  const subordinates = await viewer.subordinates();
-  if (accountable.some((p) => subordinates.includes(p))) return true;
+  if (await viewer.isSuperiorOfAny(accountable)) return true;
   return (await sharedAccess(workOrder, viewer)) === 'read-write';
 }
 

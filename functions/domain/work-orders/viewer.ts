@@ -1,5 +1,6 @@
 import { ConflictError } from '../../shared/errors';
 import { hasRole, type Principal } from '../access/principal';
+import { MAX_HIERARCHY_DEPTH } from '../organisation/hierarchy';
 import type { TenantSettings } from '../organisation/tenant';
 import type { WorkOrderViewer } from './access';
 import type { SharedSources } from './scenes';
@@ -12,6 +13,7 @@ export const MAX_HEADED_DEPARTMENTS = 200;
 /** What the viewer context reads about the organisation. */
 export interface OrganisationDirectory {
   mainDepartmentOf(tenantId: string, userId: string): Promise<string | undefined>;
+  superiorOf(tenantId: string, userId: string): Promise<string | undefined>;
   directSubordinates(tenantId: string, userId: string): Promise<string[]>;
   departmentsHeadedBy(tenantId: string, userId: string): Promise<string[]>;
   childDepartments(tenantId: string, departmentId: string): Promise<string[]>;
@@ -51,18 +53,47 @@ export function viewerFor(principal: Principal, directory: OrganisationDirectory
       return value;
     };
   };
+  let subordinates: string[] | undefined;
+  const loadSubordinates = once(async () => {
+    subordinates = await expand(
+      [userId],
+      (id) => directory.directSubordinates(tenantId, id),
+      MAX_SUBORDINATES,
+      'Your team below you',
+    );
+    return subordinates;
+  });
+  const superiors = new Map<string, Promise<string | undefined>>();
+  const superiorOf = (id: string) => {
+    let superior = superiors.get(id);
+    if (!superior) {
+      superior = directory.superiorOf(tenantId, id);
+      superiors.set(id, superior);
+    }
+    return superior;
+  };
   return {
     userId,
     roles: principal.roles,
     isAdmin: hasRole(principal, 'crm-admin'),
-    subordinates: once(() =>
-      expand(
-        [userId],
-        (id) => directory.directSubordinates(tenantId, id),
-        MAX_SUBORDINATES,
-        'Your team below you',
-      ),
-    ),
+    subordinates: loadSubordinates,
+    // One work order names few people, each a few levels below: walking up their chains costs a
+    // few reads, where the viewer's whole team below would cost a Query per person in it. Once the
+    // team is loaded (scenes, batches), it answers directly.
+    isSuperiorOfAny: async (people) => {
+      if (subordinates) return people.some((p) => subordinates?.includes(p));
+      const chains = await Promise.all(
+        people.map(async (person) => {
+          let current = await superiorOf(person);
+          for (let depth = 0; current !== undefined && depth < MAX_HIERARCHY_DEPTH; depth++) {
+            if (current === userId) return true;
+            current = await superiorOf(current);
+          }
+          return false;
+        }),
+      );
+      return chains.some(Boolean);
+    },
     headedDepartments: once(async () => {
       const [headed, settings] = await Promise.all([
         directory.departmentsHeadedBy(tenantId, userId),

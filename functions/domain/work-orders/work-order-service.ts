@@ -288,6 +288,8 @@ export class WorkOrderService {
   ): Promise<{ id: string; outcome: BatchOutcome; number?: string }[]> {
     const owner = await this.reference('ownerId', 'user', ownerId, this.lookups.users, principal.tenantId);
     const viewer = this.viewer(principal);
+    // A batch checks many work orders: load the viewer's team below once instead of walking up per order.
+    await viewer.subordinates();
     const unique = [...new Set(ids)];
     const results = new Map<string, { id: string; outcome: BatchOutcome; number?: string }>();
     const queue = [...unique];

@@ -1,0 +1,427 @@
+import * as z from 'zod/mini';
+import { ConflictError, DomainError, type FieldError, ValidationError } from '../../shared/errors';
+import { authorize } from '../access/permissions';
+import type { Principal } from '../access/principal';
+import { createDeviceInput } from '../customers/device';
+import { MAX_PAGE_SIZE } from '../shared/entity';
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from '../shared/ports';
+import { type CsvRecord, CsvSyntaxError, formatCsv, formatCsvRows, parseCsv } from './csv';
+import type { WorkOrderSummary } from './ports';
+import { type CreateWorkOrderInput, createWorkOrderInput } from './work-order';
+import type { SceneRequest, WorkOrderService } from './work-order-service';
+import { createWorkOrderTypeInput } from './work-order-type';
+
+/*
+ * Work orders in and out as CSV (docs/work-order-import.md).
+ *
+ * Import: every row goes through the same validation and the same
+ * `WorkOrderService.create` as POST /work-orders, so references, the type's
+ * assignment rule, the channel default and permissions are the same. Each row
+ * is its own transaction; a refused row is refused before anything is written.
+ *
+ * Export: a scene, read page by page through `WorkOrderService.scene`, so the
+ * file holds exactly what the caller may see in that scene.
+ */
+
+/** The columns an import file may name, in the first line. Only `title` is required. */
+export const IMPORT_COLUMNS = [
+  'title',
+  'description',
+  'priority',
+  'type',
+  'account',
+  'contact',
+  'device',
+  'owner',
+  'channel',
+] as const;
+type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/**
+ * A synchronous import must finish well inside the API's 30 s (and the
+ * function's own timeout): 500 rows at 10 in parallel take a few seconds.
+ * Larger files need the asynchronous import (see the doc).
+ */
+export const MAX_IMPORT_ROWS = 500;
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+const IMPORT_CONCURRENCY = 10;
+const CLAIM_READ_CONCURRENCY = 25;
+
+/** The fields of the create input each column fills; errors name the column again. */
+const FIELD_OF: Record<ImportColumn, keyof CreateWorkOrderInput> = {
+  title: 'title',
+  description: 'description',
+  priority: 'priority',
+  type: 'typeId',
+  account: 'accountId',
+  contact: 'contactId',
+  device: 'deviceId',
+  owner: 'ownerId',
+  channel: 'channel',
+};
+const COLUMN_OF = new Map<string, ImportColumn>(
+  Object.entries(FIELD_OF).map(([column, field]) => [field, column as ImportColumn]),
+);
+
+const fieldError = z.object({ field: z.string(), message: z.string() });
+export const importRowResultSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    /** The line of the file the row starts on. */
+    row: z.int(),
+    outcome: z.literal('created'),
+    id: z.string(),
+    number: z.string(),
+    /** Created by an earlier request with the same Idempotency-Key and file. */
+    replayed: z.optional(z.literal(true)),
+  }),
+  z.object({ row: z.int(), outcome: z.literal('refused'), errors: z.array(fieldError) }),
+]);
+export const importReportSchema = z.object({
+  created: z.int(),
+  refused: z.int(),
+  results: z.array(importRowResultSchema),
+});
+export type ImportRowResult = z.infer<typeof importRowResultSchema>;
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+/** Finds what a file names by business key rather than by id. */
+export interface ImportLookups {
+  /** The id of the tenant's work-order type with this code. */
+  typeIdByCode(tenantId: string, code: string): Promise<string | undefined>;
+  /** The id of the tenant's device with this serial number. */
+  deviceIdBySerialNumber(tenantId: string, serialNumber: string): Promise<string | undefined>;
+}
+
+/** The columns of an export, in order. */
+export const EXPORT_COLUMNS = [
+  'number',
+  'title',
+  'status',
+  'priority',
+  'channel',
+  'owner',
+  'account',
+  'contact',
+  'device',
+  'created',
+  'updated',
+] as const;
+
+/**
+ * An export answers at most this many rows; past it the answer carries the
+ * cursor of the rest. The byte bound keeps the answer under Lambda's 6 MB
+ * response payload, whatever the titles hold.
+ */
+export const MAX_EXPORT_ROWS = 10_000;
+export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
+
+export interface ExportRequest extends Omit<SceneRequest, 'limit'> {
+  /** Rows in this answer, at most MAX_EXPORT_ROWS (the default). */
+  limit?: number;
+}
+
+export interface SceneExport {
+  csv: string;
+  rows: number;
+  /** Present when the scene has more: send it as `cursor` for the next file. */
+  nextCursor?: string;
+}
+
+interface ImportRow {
+  line: number;
+  cells: string[];
+}
+
+export class WorkOrderCsvTransfer {
+  constructor(
+    private readonly workOrders: WorkOrderService,
+    private readonly lookups: ImportLookups,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  /**
+   * Creates a work order per row and reports each. The file as a whole is
+   * refused (400) when it cannot be read, names an unknown column, lacks
+   * `title`, or has too many rows. With an Idempotency-Key, each row is
+   * claimed under the key and its line, fingerprinted with the whole file:
+   * the same file again answers the rows created before as `replayed` and
+   * creates no duplicates; another file under a key already used is refused.
+   */
+  async importCsv(principal: Principal, csv: string, idempotency?: IdempotencyClaim): Promise<ImportReport> {
+    authorize(principal, 'work-order:create');
+    const { columns, rows } = readImportFile(csv);
+    const earlier = idempotency ? await this.earlierClaims(principal, idempotency, rows) : undefined;
+    const resolve = this.cachedLookups(principal.tenantId);
+    const results = await mapConcurrently(rows, IMPORT_CONCURRENCY, (row) =>
+      this.importRow(principal, columns, row, resolve, idempotency, earlier?.get(row.line)),
+    );
+    const created = results.filter((result) => result.outcome === 'created').length;
+    return { created, refused: results.length - created, results };
+  }
+
+  /** The scene as CSV, every page up to the bounds, newest first unless asked otherwise. */
+  async exportCsv(principal: Principal, request: ExportRequest): Promise<SceneExport> {
+    const limit = Math.min(request.limit ?? MAX_EXPORT_ROWS, MAX_EXPORT_ROWS);
+    let csv = formatCsv(EXPORT_COLUMNS, [], { bom: true });
+    let bytes = Buffer.byteLength(csv, 'utf8');
+    let rows = 0;
+    let cursor = request.cursor;
+    while (rows < limit) {
+      const page = await this.workOrders.scene(principal, {
+        scene: request.scene,
+        sort: request.sort,
+        order: request.order,
+        limit: Math.min(MAX_PAGE_SIZE, limit - rows),
+        cursor,
+      });
+      const chunk = formatCsvRows(page.items.map(exportRow));
+      const chunkBytes = Buffer.byteLength(chunk, 'utf8');
+      // The page that would not fit starts the next file: its cursor is where that one begins.
+      if (bytes + chunkBytes > MAX_EXPORT_BYTES && rows > 0) return { csv, rows, nextCursor: cursor };
+      csv += chunk;
+      bytes += chunkBytes;
+      rows += page.items.length;
+      cursor = page.nextCursor;
+      if (!cursor) return { csv, rows };
+    }
+    return { csv, rows, ...(cursor ? { nextCursor: cursor } : {}) };
+  }
+
+  private async importRow(
+    principal: Principal,
+    columns: ImportColumn[],
+    row: ImportRow,
+    resolve: ImportLookups,
+    idempotency: IdempotencyClaim | undefined,
+    earlier: IdempotencyRecord | undefined,
+  ): Promise<ImportRowResult> {
+    // Created by an earlier request with this key and file: answered as then, whatever changed since.
+    if (earlier) return replay(row.line, earlier);
+    const refused = (errors: FieldError[]): ImportRowResult => ({
+      row: row.line,
+      outcome: 'refused',
+      errors,
+    });
+    if (row.cells.length !== columns.length) {
+      return refused([
+        {
+          field: 'row',
+          message: `Has ${row.cells.length} cells; the first line names ${columns.length} columns`,
+        },
+      ]);
+    }
+    const values = new Map<ImportColumn, string>();
+    columns.forEach((column, index) => {
+      const value = row.cells[index]?.trim() ?? '';
+      if (value !== '') values.set(column, value);
+    });
+    const [type, device] = await Promise.all([
+      this.reference(values.get('type'), resolve.typeIdByCode, principal.tenantId, typeCode, {
+        column: 'type',
+        what: 'work order type with the code',
+      }),
+      this.reference(values.get('device'), resolve.deviceIdBySerialNumber, principal.tenantId, serialNumber, {
+        column: 'device',
+        what: 'device with the serial number',
+      }),
+    ]);
+    const errors = [type, device].flatMap((found) => (found && 'error' in found ? [found.error] : []));
+    const typeId = type && 'id' in type ? type.id : undefined;
+    const deviceId = device && 'id' in device ? device.id : undefined;
+    const draft: Record<string, unknown> = { title: values.get('title') ?? '' };
+    for (const column of ['description', 'priority', 'account', 'contact', 'owner', 'channel'] as const) {
+      const value = values.get(column);
+      if (value !== undefined) draft[FIELD_OF[column]] = value;
+    }
+    if (typeId) draft.typeId = typeId;
+    if (deviceId) draft.deviceId = deviceId;
+    const parsed = createWorkOrderInput.safeParse(draft);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? '');
+        errors.push({ field: COLUMN_OF.get(field) ?? (field || 'row'), message: issue.message });
+      }
+    }
+    if (!parsed.success || errors.length > 0) return refused(errors);
+
+    const claim = idempotency && { ...idempotency, key: rowKey(idempotency.key, row.line) };
+    try {
+      const workOrder = await this.workOrders.create(principal, parsed.data, claim);
+      return { row: row.line, outcome: 'created', id: workOrder.id, number: workOrder.number };
+    } catch (error) {
+      // The same file posted twice at once: the other request may have created the row (its claim
+      // fails ours, or the two transactions collide on it).
+      if (error instanceof ConflictError && claim) {
+        const record = await this.idempotency.find(principal.tenantId, claim.userId, claim.key);
+        if (record?.fingerprint === claim.fingerprint) return replay(row.line, record);
+        if (record)
+          return refused([{ field: 'idempotency-key', message: 'Already used with a different file' }]);
+      }
+      if (error instanceof DomainError) return refused(rowErrors(error));
+      throw error;
+    }
+  }
+
+  /** Resolves a business key to an id, or says why it cannot be; nothing when the cell is empty. */
+  private async reference(
+    value: string | undefined,
+    lookup: (tenantId: string, value: string) => Promise<string | undefined>,
+    tenantId: string,
+    format: z.ZodMiniType,
+    named: { column: ImportColumn; what: string },
+  ): Promise<{ id: string } | { error: FieldError } | undefined> {
+    if (value === undefined) return undefined;
+    // A value that cannot be a code is not looked up (and cannot make an over-long key).
+    const id = format.safeParse(value).success ? await lookup(tenantId, value) : undefined;
+    return id ? { id } : { error: { field: named.column, message: `No ${named.what} ${value}` } };
+  }
+
+  /** Reads the rows' claims of an earlier request with the same key; another file under it is refused whole. */
+  private async earlierClaims(
+    principal: Principal,
+    idempotency: IdempotencyClaim,
+    rows: ImportRow[],
+  ): Promise<Map<number, IdempotencyRecord>> {
+    const records = await mapConcurrently(rows, CLAIM_READ_CONCURRENCY, (row) =>
+      this.idempotency.find(principal.tenantId, idempotency.userId, rowKey(idempotency.key, row.line)),
+    );
+    const earlier = new Map<number, IdempotencyRecord>();
+    records.forEach((record, index) => {
+      const row = rows[index];
+      if (record && row) earlier.set(row.line, record);
+    });
+    if ([...earlier.values()].some((record) => record.fingerprint !== idempotency.fingerprint)) {
+      throw new ConflictError(
+        `Idempotency-Key ${idempotency.key} was used with a different file; send a new key with a new file`,
+        { errors: [{ field: 'header.idempotency-key', message: 'Already used with a different file' }] },
+      );
+    }
+    return earlier;
+  }
+
+  /** Each distinct code or serial number is looked up once per import. */
+  private cachedLookups(tenantId: string): ImportLookups {
+    const memo = (lookup: (tenantId: string, value: string) => Promise<string | undefined>) => {
+      const found = new Map<string, Promise<string | undefined>>();
+      return (_tenantId: string, value: string) => {
+        let id = found.get(value);
+        if (!id) {
+          id = lookup(tenantId, value);
+          found.set(value, id);
+        }
+        return id;
+      };
+    };
+    return {
+      typeIdByCode: memo((t, code) => this.lookups.typeIdByCode(t, code)),
+      deviceIdBySerialNumber: memo((t, serial) => this.lookups.deviceIdBySerialNumber(t, serial)),
+    };
+  }
+}
+
+const typeCode = createWorkOrderTypeInput.shape.code;
+const serialNumber = createDeviceInput.shape.serialNumber;
+
+/**
+ * The header and the data rows of an import file, or a ValidationError for
+ * the whole file. Blank rows (every cell empty) are skipped.
+ */
+export function readImportFile(csv: string): { columns: ImportColumn[]; rows: ImportRow[] } {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(csv);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError)
+      throw new ValidationError('The file is not valid CSV', [{ field: 'body', message: error.message }]);
+    throw error;
+  }
+  const [header, ...data] = records;
+  if (!header || isBlank(header)) {
+    throw new ValidationError('The first line must name the columns', [
+      { field: 'body', message: `The first line names the columns: ${IMPORT_COLUMNS.join(', ')}` },
+    ]);
+  }
+  const names = header.cells.map((cell) => cell.trim().toLowerCase());
+  const errors: FieldError[] = [];
+  names.forEach((name, index) => {
+    if (name === '') {
+      errors.push({ field: `body.columns.${index + 1}`, message: `Column ${index + 1} has no name` });
+    } else if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) {
+      errors.push({
+        field: `body.columns.${name}`,
+        message: `Unknown column; the known ones are ${IMPORT_COLUMNS.join(', ')}`,
+      });
+    } else if (names.indexOf(name) !== index) {
+      errors.push({ field: `body.columns.${name}`, message: 'Named twice' });
+    }
+  });
+  if (!names.includes('title')) errors.push({ field: 'body.columns.title', message: 'Required column' });
+  if (errors.length > 0) throw new ValidationError('The columns of the file are not valid', errors);
+
+  const rows = data.filter((record) => !isBlank(record));
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw new ValidationError(`An import takes at most ${MAX_IMPORT_ROWS} rows`, [
+      {
+        field: 'body',
+        message: `The file has ${rows.length} rows; split it into files of at most ${MAX_IMPORT_ROWS}`,
+      },
+    ]);
+  }
+  return { columns: names as ImportColumn[], rows };
+}
+
+function isBlank(record: CsvRecord): boolean {
+  return record.cells.every((cell) => cell.trim() === '');
+}
+
+/** Row claims live beside the caller's own keys; `#` cannot occur in an Idempotency-Key header. */
+const rowKey = (key: string, line: number) => `${key}#import-row-${line}`;
+
+const claimedWorkOrder = z.object({ id: z.string(), number: z.string() });
+
+function replay(line: number, record: IdempotencyRecord): ImportRowResult {
+  const parsed = claimedWorkOrder.safeParse(record.resource);
+  if (!parsed.success) throw new Error(`Idempotency record of import row ${line} holds no work order`);
+  return { row: line, outcome: 'created', id: parsed.data.id, number: parsed.data.number, replayed: true };
+}
+
+/** A refusal from the service, in the file's terms: `body.accountId` becomes `account`. */
+function rowErrors(error: DomainError): FieldError[] {
+  if (error instanceof ValidationError && error.fields.length > 0) {
+    return error.fields.map(({ field, message }) => {
+      const name = field.replace(/^body\./, '').split('.')[0] ?? '';
+      return { field: COLUMN_OF.get(name) ?? 'row', message };
+    });
+  }
+  return [{ field: 'row', message: error.message }];
+}
+
+function exportRow(workOrder: WorkOrderSummary): string[] {
+  return [
+    workOrder.number,
+    workOrder.title,
+    workOrder.status,
+    workOrder.priority,
+    workOrder.channel,
+    workOrder.ownerId ?? '',
+    workOrder.accountId ?? '',
+    workOrder.contactId ?? '',
+    workOrder.deviceId ?? '',
+    workOrder.createdAt,
+    workOrder.updatedAt,
+  ];
+}
+
+/** Runs `task` over the items, at most `limit` at a time; the answers keep the items' order. */
+async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
