@@ -1,10 +1,15 @@
 import type { Principal } from '../functions/domain/access/principal';
 import type { Services } from '../functions/handlers/dependencies';
+import type { workOrderServices } from '../functions/handlers/work-order-dependencies';
 
 export const DEMO_TENANT = 'demo';
 
 /** The demo tenant: a small organisation with a hierarchy, customers with contacts and devices, a catalogue. */
-export async function seedDemoTenant(svc: Services, tenantId = DEMO_TENANT): Promise<void> {
+export async function seedDemoTenant(
+  svc: Services,
+  wo: ReturnType<typeof workOrderServices>,
+  tenantId = DEMO_TENANT,
+): Promise<void> {
   await svc.tenants.create({
     id: tenantId,
     name: 'Demo Heating Services',
@@ -122,5 +127,44 @@ export async function seedDemoTenant(svc: Services, tenantId = DEMO_TENANT): Pro
       productId: boiler.id,
       installedOn: '2024-03-15',
     });
+  }
+
+  const repair = await wo.workOrderTypes.create(admin, {
+    code: 'REPAIR',
+    name: 'Repair',
+    defaultOwnerId: 'u-lead',
+    description: 'Breakdowns reported by customers; the team lead dispatches them',
+  });
+  await wo.workOrderTypes.create(admin, { code: 'MAINTENANCE', name: 'Maintenance', defaultPriority: 'low' });
+  await wo.sharingRules.create(admin, {
+    source: { kind: 'user', id: 'u-tech1' },
+    target: { kind: 'group', id: dispatch.id },
+    access: 'read-only',
+  });
+  const accounts = (await svc.accounts.list(admin, { limit: 10 })).items;
+  const [bakery, hotel] = accounts;
+  const agent: Principal = { tenantId, userId: 'u-agent', roles: ['call-center-agent'] };
+  const leadPrincipal: Principal = { tenantId, userId: 'u-lead', roles: ['service-staff'] };
+  if (bakery && hotel) {
+    const leak = await wo.workOrders.create(agent, {
+      title: 'Boiler leaking in the basement',
+      description: 'Water under the boiler since this morning.',
+      typeId: repair.id,
+      accountId: bakery.id,
+      priority: 'urgent',
+    });
+    await wo.workOrders.assign(leadPrincipal, leak.id, 'u-tech1', leak.version);
+    await wo.workOrders.create(agent, {
+      title: 'No hot water in rooms 12-20',
+      typeId: repair.id,
+      accountId: hotel.id,
+    });
+    const service = await wo.workOrders.create(admin, {
+      title: 'Annual maintenance 2026',
+      accountId: hotel.id,
+      ownerId: 'u-tech2',
+      team: [{ userId: 'u-tech1', access: 'read-write' }],
+    });
+    await wo.workOrders.handle(admin, service.id, 'in-progress', service.version, 'Visit booked for Monday');
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/domain/access/principal';
 import { createDependencies, type Services, services } from '../../functions/handlers/dependencies';
+import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import { seedDemoTenant } from '../../local/seed-data';
 import { freshTable } from '../helpers/table';
 
@@ -11,7 +12,7 @@ const manager: Principal = { tenantId: 'demo', userId: 'u-manager', roles: ['ser
 beforeAll(async () => {
   table = await freshTable('seed');
   svc = services(createDependencies(table));
-  await seedDemoTenant(svc);
+  await seedDemoTenant(svc, workOrderServices(createDependencies(table)));
 });
 afterAll(async () => table?.drop());
 
@@ -36,7 +37,24 @@ describe('the demo seed', () => {
     }
   });
 
+  it('gives the manager a picture of the team: work orders of subordinates, the urgent one assigned by the rule', async () => {
+    const wo = workOrderServices(createDependencies(table)).workOrders;
+    const subordinates = await wo.scene(manager, { scene: 'my-subordinates-responsible' });
+    const leadUrgent = await wo.scene(
+      { tenantId: 'demo', userId: 'u-tech1', roles: ['service-staff'] },
+      { scene: 'urgent' },
+    );
+    expect(subordinates.items.map((w) => w.title).sort()).toEqual([
+      'Annual maintenance 2026',
+      'Boiler leaking in the basement',
+      'No hot water in rooms 12-20',
+    ]);
+    expect(leadUrgent.items.map((w) => w.title)).toEqual(['Boiler leaking in the basement']);
+  });
+
   it('cannot run twice over the same tenant', async () => {
-    await expect(seedDemoTenant(svc)).rejects.toThrow(/already exists/);
+    await expect(seedDemoTenant(svc, workOrderServices(createDependencies(table)))).rejects.toThrow(
+      /already exists/,
+    );
   });
 });
