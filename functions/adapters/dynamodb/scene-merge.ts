@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../shared/errors';
 import type { TableContext } from './client';
 
 /** One index partition taking part in a merge. */
 export interface MergeSource {
-  /** Stable name of the partition within the merge, used in the cursor. */
+  /** Stable name of the partition within the merge. */
   name: string;
   index: 'gsi2' | 'gsi3';
   pk: string;
@@ -12,13 +13,22 @@ export interface MergeSource {
   tableKeyOf(sortValue: string): { pk: string; sk: string };
 }
 
+/**
+ * Where a merge stopped. Sort values (`<time>#<id>`) are unique per work order and the same in every
+ * partition, so one value — the last handed out — says where every partition resumes; the exhausted
+ * partitions are listed so they are not read again.
+ */
+export interface MergePosition {
+  after: string;
+  exhausted: string[];
+}
+
 export interface MergeResult {
   items: Record<string, unknown>[];
-  /** Per source, the last sort value consumed; `null` when the source is exhausted. */
-  nextPositions?: Record<string, string | null>;
-  /** Items DynamoDB read for this page, and round trips (rounds of parallel queries). */
+  next?: MergePosition;
+  /** Items DynamoDB read for this page, and rounds of parallel Queries. */
   itemsRead: number;
-  queries: number;
+  rounds: number;
 }
 
 interface SourceState {
@@ -26,36 +36,32 @@ interface SourceState {
   buffer: Record<string, unknown>[];
   lastKey?: Record<string, unknown>;
   exhausted: boolean;
-  /** The last sort value handed out (the cursor position). */
-  position?: string;
 }
 
 /**
- * A k-way merge of index partitions that share one sort key (`<time>#<id>`),
- * newest or oldest first. A work order found in several partitions has the
- * same sort value in each, so duplicates meet at the head and are emitted once.
- * Each partition is read in small chunks, so a page reads little more than it returns.
+ * A k-way merge of index partitions that share one sort key, newest or
+ * oldest first. A work order found in several partitions has the same sort
+ * value in each, so duplicates meet at the head and are emitted once. Each
+ * partition is read in small chunks, so a page reads little more than it returns.
  */
 export async function mergePartitions(
   table: TableContext,
   sources: MergeSource[],
-  options: { limit: number; order: 'asc' | 'desc'; positions?: Record<string, string | null> },
+  options: { limit: number; order: 'asc' | 'desc'; from?: MergePosition },
 ): Promise<MergeResult> {
   const skName = (source: MergeSource) => `${source.index}sk`;
-  const states: SourceState[] = sources.map((source) => {
-    const position = options.positions?.[source.name];
-    return {
-      source,
-      buffer: [],
-      exhausted: position === null,
-      position: position || undefined,
-      lastKey: position
-        ? { [`${source.index}pk`]: source.pk, [skName(source)]: position, ...source.tableKeyOf(position) }
-        : undefined,
-    };
-  });
+  const from = options.from;
+  const states: SourceState[] = sources.map((source) => ({
+    source,
+    buffer: [],
+    exhausted: from?.exhausted.includes(source.name) ?? false,
+    lastKey: from
+      ? { [`${source.index}pk`]: source.pk, [skName(source)]: from.after, ...source.tableKeyOf(from.after) }
+      : undefined,
+  }));
   let itemsRead = 0;
-  let queries = 0;
+  let rounds = 0;
+  let last = from?.after;
   const items: Record<string, unknown>[] = [];
   const descending = options.order === 'desc';
   const ahead = (a: string, b: string) => (descending ? a > b : a < b);
@@ -63,9 +69,9 @@ export async function mergePartitions(
   const refill = async (needed: number) => {
     const empty = states.filter((s) => s.buffer.length === 0 && !s.exhausted);
     if (empty.length === 0) return;
-    // Share what is still needed among the partitions that must be read; at least one item each.
+    // Share what is still needed among the partitions that may still hold items; at least one each.
     const chunk = Math.max(1, Math.ceil(needed / Math.max(1, states.filter((s) => !s.exhausted).length)));
-    queries += 1;
+    rounds += 1;
     await Promise.all(
       empty.map(async (state) => {
         const {
@@ -106,54 +112,64 @@ export async function mergePartitions(
       const head = state.buffer[0];
       if (head && String(head[skName(state.source)]) === best) {
         state.buffer.shift();
-        state.position = best;
         if (!emitted) items.push(head);
         emitted = true;
       }
     }
+    last = best;
   }
 
   const more = states.some((s) => s.buffer.length > 0 || !s.exhausted);
   return {
     items,
     itemsRead,
-    queries,
-    nextPositions: more
-      ? Object.fromEntries(
-          states.map((s) => [
-            s.source.name,
-            s.buffer.length === 0 && s.exhausted ? null : (s.position ?? ''),
-          ]),
-        )
-      : undefined,
+    rounds,
+    next:
+      more && last !== undefined
+        ? {
+            after: last,
+            exhausted: states.filter((s) => s.exhausted && s.buffer.length === 0).map((s) => s.source.name),
+          }
+        : undefined,
   };
 }
 
-/** Scene cursors: the merge positions, base64url-encoded, bound to the sources they were made for. */
-export function encodeMergeCursor(positions: Record<string, string | null> | undefined): string | undefined {
-  return positions ? Buffer.from(JSON.stringify(positions)).toString('base64url') : undefined;
+/** A short fingerprint of the merged partitions, so a cursor only works for the scene it came from. */
+function fingerprint(sources: MergeSource[]): string {
+  return createHash('sha256')
+    .update(sources.map((s) => `${s.index}:${s.pk}`).join('|'))
+    .digest('base64url')
+    .slice(0, 12);
+}
+
+export function encodeMergeCursor(
+  sources: MergeSource[],
+  next: MergePosition | undefined,
+): string | undefined {
+  if (!next) return undefined;
+  const exhausted = next.exhausted.map((name) => sources.findIndex((s) => s.name === name));
+  return Buffer.from(JSON.stringify({ a: next.after, x: exhausted, f: fingerprint(sources) })).toString(
+    'base64url',
+  );
 }
 
 export function decodeMergeCursor(
   cursor: string | undefined,
   sources: MergeSource[],
-): Record<string, string | null> | undefined {
+): MergePosition | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
     new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'Not a cursor of this scene' }]);
-  let decoded: unknown;
+  let decoded: { a?: unknown; x?: unknown; f?: unknown };
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
-  const positions = decoded as Record<string, unknown>;
-  const names = sources.map((s) => s.name);
-  if (Object.keys(positions).length !== names.length || !names.every((n) => n in positions)) throw invalid();
-  for (const value of Object.values(positions)) {
-    if (value !== null && (typeof value !== 'string' || !/^\d{4}-[^#]+#[A-Za-z0-9_-]+$|^$/.test(value)))
-      throw invalid();
-  }
-  return positions as Record<string, string | null>;
+  const { a, x, f } = decoded ?? {};
+  if (f !== fingerprint(sources)) throw invalid();
+  if (typeof a !== 'string' || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_-]+$/.test(a)) throw invalid();
+  if (!Array.isArray(x) || x.some((i) => !Number.isInteger(i) || i < 0 || i >= sources.length))
+    throw invalid();
+  return { after: a, exhausted: x.map((i: number) => (sources[i] as MergeSource).name) };
 }

@@ -227,7 +227,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
   async scene(
     tenantId: string,
     query: SceneQuery,
-  ): Promise<Page<WorkOrderSummary> & { itemsRead: number; queries: number }> {
+  ): Promise<Page<WorkOrderSummary> & { itemsRead: number; rounds: number }> {
     const sources: MergeSource[] = query.views.map((view) => {
       const name = viewName(view);
       const { index, pk } = keys.workOrderViewQuery(tenantId, name, query.sort);
@@ -243,13 +243,13 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     const result = await mergePartitions(this.table, unique, {
       limit: query.limit,
       order: query.order,
-      positions: decodeMergeCursor(query.cursor, unique),
+      from: decodeMergeCursor(query.cursor, unique),
     });
     return {
       items: result.items.map((item) => pickSummary(item)),
-      nextCursor: encodeMergeCursor(result.nextPositions),
+      nextCursor: encodeMergeCursor(unique, result.next),
       itemsRead: result.itemsRead,
-      queries: result.queries,
+      rounds: result.rounds,
     };
   }
 
