@@ -21,6 +21,17 @@ const functions: Record<string, () => Promise<Handler>> = {
   },
   // Locally there is no Cognito: the provisioner runs against the real user pool only.
   'identity-provisioner': importHandler(EVENT_FUNCTIONS['identity-provisioner'].entry),
+  // Mail goes to .local/outbox/ as .eml files instead of SES.
+  'work-order-mailer': async () => {
+    const { localWorkOrderMailer } = await import('./mail/work-order-actions');
+    const { createWorkOrderMailer } = await import('../functions/handlers/events/work-order-mailer');
+    return createWorkOrderMailer(localWorkOrderMailer(join(STATE_DIR, 'outbox'))) as Handler;
+  },
+  reminder: async () => {
+    const { localWorkOrderMailer } = await import('./mail/work-order-actions');
+    const { createReminderHandler } = await import('../functions/handlers/schedules/reminder');
+    return createReminderHandler(localWorkOrderMailer(join(STATE_DIR, 'outbox'))) as Handler;
+  },
 };
 
 /**

@@ -6,6 +6,7 @@ import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
 import { LocalStreamPoller } from './bus/stream-poller';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
+import { nowFromArgs, startWorkOrderActions } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
 
 /**
@@ -55,6 +56,9 @@ async function main() {
     await poller.start();
     stops.push(() => poller.stop());
 
+    const actions = startWorkOrderActions({ bus, stateDir: STATE_DIR, logger, now: nowFromArgs() });
+    stops.push(actions.stop);
+
     const api = await startApiServer({ port: LOCAL_DEFAULTS.apiPort, secret: devSecret() });
     stops.push(() => new Promise((resolve) => api.server.close(resolve)));
 
@@ -63,6 +67,8 @@ Field service backend, running locally
   API            ${api.url}   (GET ${api.url}/health, GET ${api.url}/openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}, data in ${join(STATE_DIR, 'dynamodb')} (pid ${dynamo.pid})
   Event bus      ${eventsFile}
+  Outbox (mail)  ${actions.outbox.dir}   (one .eml per mail sent)
+  Scheduler      ${join(STATE_DIR, 'schedules.json')}   (clock at ${actions.scheduler.clock.now().toISOString()}; npm start -- --now <ISO> moves it)
 
 Get a token:   npm run token -- --tenant demo --user u-admin --role crm-admin
 Load demo data: npm run seed

@@ -14,4 +14,13 @@ export const EVENT_FUNCTIONS = {
     trigger: 'EventBridge',
     events: IDENTITY_EVENTS,
   },
+  'work-order-mailer': {
+    entry: 'functions/handlers/events/work-order-mailer.ts',
+    trigger: 'EventBridge',
+    events: { source: 'fieldservice.work-orders', types: ['WorkOrderForwarded'] },
+  },
+  reminder: {
+    entry: 'functions/handlers/schedules/reminder.ts',
+    trigger: 'EventBridge Scheduler (one one-time schedule per reminder)',
+  },
 } as const;

@@ -9,7 +9,13 @@ export interface FieldError {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict';
+  abstract readonly kind:
+    | 'validation'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not-found'
+    | 'conflict'
+    | 'unprocessable';
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -67,5 +73,15 @@ export class VersionConflictError extends ConflictError {
 export class IdempotencyKeyTakenError extends ConflictError {
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was already used`);
+  }
+}
+
+/** An Idempotency-Key sent again with a different request: 422, the request cannot be matched to the first. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly fields: FieldError[];
+  constructor(key: string, what = 'a different request') {
+    super(`Idempotency-Key ${key} was used with ${what}`);
+    this.fields = [{ field: 'header.idempotency-key', message: `Already used with ${what}` }];
   }
 }

@@ -1,4 +1,5 @@
 import {
+  Aws,
   CfnOutput,
   CrossStackReferences,
   Duration,
@@ -22,10 +23,12 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
@@ -50,6 +53,28 @@ export interface StatelessStackProps extends StackProps {
   /** Mail domain and SES availability; the inbound-mail flow reads them. */
   readonly settings: RegionSettings;
 }
+
+/** Print, forward and reminders: what runs outside the API for them. */
+export interface WorkOrderActionResources {
+  /** Mails forwarded work orders (EventBridge rule on `WorkOrderForwarded`). */
+  readonly mailer: ServiceFunction;
+  readonly mailerDeadLetterQueue: sqs.Queue;
+  /** Invoked by each reminder's one-time schedule. */
+  readonly reminder: ServiceFunction;
+  readonly reminderDeadLetterQueue: sqs.Queue;
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
+  /** The role EventBridge Scheduler assumes to invoke the reminder function. */
+  readonly schedulerRole: iam.Role;
+  /** `service@<mailDomain>`: the sender of every mail. */
+  readonly mailFrom: string;
+}
+
+/**
+ * How cdk-nag names the wildcard of "the schedules of the reminder group": the
+ * same text in every region, as the ARN is built from pseudo parameters.
+ */
+const WORK_ORDER_SCHEDULES_FINDING =
+  'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderSchedules>/*';
 
 /** What the identity provisioner calls on the user pool (functions/adapters/cognito/identity-directory.ts). */
 const IDENTITY_DIRECTORY_ACTIONS = [
@@ -79,6 +104,7 @@ export class StatelessStack extends Stack {
   readonly identityProvisioner: ServiceFunction;
   readonly identityDeadLetterQueue: sqs.Queue;
   readonly settings: RegionSettings;
+  readonly workOrderActions: WorkOrderActionResources;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -111,6 +137,7 @@ export class StatelessStack extends Stack {
 
     this.identityDeadLetterQueue = this.deadLetterQueue('IdentityDeadLetterQueue');
     this.identityProvisioner = this.createIdentityProvisioner(stateful, this.identityDeadLetterQueue);
+    this.workOrderActions = this.createWorkOrderActions(stateful);
 
     this.createAlarms();
 
@@ -177,6 +204,7 @@ export class StatelessStack extends Stack {
         entry: definition.entry,
         description: `API: ${name}`,
         memorySize: definition.memoryMb,
+        ...(definition.timeoutSeconds ? { timeout: Duration.seconds(definition.timeoutSeconds) } : {}),
       }).bindTable(stateful.table, 'readWrite', { indexes: stateful.tableIndexNames });
       functions.set(name, fn);
 
@@ -280,6 +308,161 @@ export class StatelessStack extends Stack {
       ],
     });
     return provisioner;
+  }
+
+  /**
+   * Forward and reminders. The mailer follows `WorkOrderForwarded` on the bus;
+   * each reminder is a one-time EventBridge Scheduler schedule in this stack's
+   * group that invokes the reminder function through a role of its own. Both
+   * send through SES as `service@<mailDomain>`, and only as that domain.
+   */
+  private createWorkOrderActions(stateful: StatefulResources): WorkOrderActionResources {
+    const { mailDomain } = this.settings;
+    const mailFrom = `service@${mailDomain}`;
+    const sendAsMailDomain = new iam.PolicyStatement({
+      actions: ['ses:SendRawEmail'],
+      resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailDomain })],
+    });
+
+    const mailerDeadLetterQueue = this.deadLetterQueue('WorkOrderMailerDeadLetterQueue');
+    const mailerDefinition = EVENT_FUNCTIONS['work-order-mailer'];
+    const mailer = new ServiceFunction(this, 'WorkOrderMailer', {
+      entry: mailerDefinition.entry,
+      description: 'Mails forwarded work orders',
+      // MAIL_CLAIM_LEASE_SECONDS (60) is twice this: a claim older than that was abandoned.
+      timeout: Duration.seconds(30),
+      environment: { MAIL_FROM: mailFrom },
+      deadLetterQueue: mailerDeadLetterQueue,
+    }).bindTable(stateful.table, 'readWrite');
+    mailer.role.addToPrincipalPolicy(sendAsMailDomain);
+    new events.Rule(this, 'WorkOrderForwardedEvents', {
+      eventBus: this.eventBus,
+      description: 'Forwarded work orders, to be mailed',
+      eventPattern: {
+        source: [mailerDefinition.events.source],
+        detailType: [...mailerDefinition.events.types],
+      },
+      targets: [
+        new targets.LambdaFunction(mailer.function, {
+          deadLetterQueue: mailerDeadLetterQueue,
+          maxEventAge: Duration.hours(6),
+          retryAttempts: 20,
+        }),
+      ],
+    });
+
+    const reminderDeadLetterQueue = this.deadLetterQueue('ReminderDeadLetterQueue');
+    const reminder = new ServiceFunction(this, 'Reminder', {
+      entry: EVENT_FUNCTIONS.reminder.entry,
+      description: 'Fires due work-order reminders and mails the user',
+      timeout: Duration.seconds(30),
+      environment: { MAIL_FROM: mailFrom },
+      deadLetterQueue: reminderDeadLetterQueue,
+    }).bindTable(stateful.table, 'readWrite');
+    reminder.role.addToPrincipalPolicy(sendAsMailDomain);
+
+    // No name: CloudFormation names it after the stack, so two regions (or stacks) never collide.
+    const scheduleGroup = new scheduler.CfnScheduleGroup(this, 'ReminderSchedules');
+    const schedulerRole = new iam.Role(this, 'ReminderSchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the reminder function',
+      // Only schedules of this account's reminder group may use it (confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': scheduleGroup.attrArn },
+        },
+      }),
+    });
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        // The unqualified ARN only: schedules target $LATEST, no version or alias.
+        resources: [reminder.function.functionArn],
+      }),
+    );
+    reminderDeadLetterQueue.grantSendMessages(schedulerRole);
+
+    const api = this.apiFunctions.get('work-order-actions');
+    if (!api) throw new Error('The API catalog has no work-order-actions function');
+    api.function
+      .addEnvironment('SCHEDULE_GROUP', scheduleGroup.ref)
+      .addEnvironment('REMINDER_TARGET_ARN', reminder.function.functionArn)
+      .addEnvironment('SCHEDULER_ROLE_ARN', schedulerRole.roleArn)
+      .addEnvironment('REMINDER_DLQ_ARN', reminderDeadLetterQueue.queueArn)
+      .addEnvironment('MAIL_FROM', mailFrom);
+    const schedulesOfGroup = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${scheduleGroup.ref}/*`;
+    api.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [schedulesOfGroup],
+      }),
+    );
+    api.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    const apiPolicy = api.role.node.tryFindChild('DefaultPolicy') ?? api.role;
+    Validations.of(apiPolicy.node.defaultChild ?? apiPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${WORK_ORDER_SCHEDULES_FINDING}]`,
+      reason:
+        'Each reminder gets its own one-time schedule named after the reminder id, so CreateSchedule and ' +
+        "DeleteSchedule are granted on the schedules of this stack's reminder group only (schedule/<group>/*); " +
+        'schedule names are not known when the policy is written.',
+    });
+
+    this.workOrderActionAlarms(mailer, mailerDeadLetterQueue, reminder, reminderDeadLetterQueue);
+    return {
+      mailer,
+      mailerDeadLetterQueue,
+      reminder,
+      reminderDeadLetterQueue,
+      scheduleGroup,
+      schedulerRole,
+      mailFrom,
+    };
+  }
+
+  private workOrderActionAlarms(
+    mailer: ServiceFunction,
+    mailerDeadLetterQueue: sqs.IQueue,
+    reminder: ServiceFunction,
+    reminderDeadLetterQueue: sqs.IQueue,
+  ): void {
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    for (const [id, what, queue] of [
+      ['WorkOrderMailer', 'Forwarded work orders could not be mailed', mailerDeadLetterQueue],
+      ['Reminder', 'Due reminders could not be fired or mailed', reminderDeadLetterQueue],
+    ] as const) {
+      alarm(
+        `${id}DeadLetterQueueNotEmpty`,
+        `${what} and wait in the dead-letter queue`,
+        queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+      );
+    }
+    for (const [id, fn] of [
+      ['WorkOrderMailer', mailer],
+      ['Reminder', reminder],
+    ] as const) {
+      alarm(
+        `${id}Errors`,
+        `The ${id === 'Reminder' ? 'reminder function' : 'work-order mailer'} failed invocations (retried, then dead-lettered)`,
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      );
+    }
   }
 
   private deadLetterQueue(id: string): sqs.Queue {

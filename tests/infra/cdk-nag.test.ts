@@ -16,6 +16,7 @@ const REVIEWED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-COG2',
   'AwsSolutions-COG8',
   'AwsSolutions-IAM5[Resource::*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderSchedules>/*]',
   'AwsSolutions-L1',
   'AwsSolutions-S1',
   'AwsSolutions-SQS3',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_ENTITY_TYPE, TABLE } from '../../functions/adapters/dynamodb/table-definition';
 import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/catalog';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
 import type { RegionStacks } from '../../lib/app';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET } from '../../lib/constructs/bundling';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
@@ -150,8 +151,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
   });
 
   describe('Lambda functions', () => {
-    it('are one per catalog entry, the outbox publisher and the identity provisioner', () => {
-      template.resourceCountIs('AWS::Lambda::Function', catalog.length + 2);
+    it('are one per catalog entry and one per event function', () => {
+      template.resourceCountIs('AWS::Lambda::Function', catalog.length + Object.keys(EVENT_FUNCTIONS).length);
       expect([...pair.stateless.apiFunctions.keys()].sort()).toEqual(catalog.map(([name]) => name).sort());
     });
 
@@ -173,6 +174,18 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
     });
 
+    it('give each API function the memory and timeout of its catalog entry', () => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      for (const [name, definition] of catalog) {
+        const fn = pair.stateless.apiFunctions.get(name);
+        const properties = functions[fnLogicalId(fn as ServiceFunction)]?.Properties;
+        expect(properties, name).toMatchObject({
+          MemorySize: definition.memoryMb ?? 512,
+          Timeout: definition.timeoutSeconds ?? 10,
+        });
+      }
+    });
+
     it('use roles without AWS managed policies', () => {
       for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -185,7 +198,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         .filter((dir) => dir.startsWith('asset.') && existsSync(join(outdir, dir, 'index.mjs')))
         .map((dir) => join(outdir, dir));
 
-      expect(bundles).toHaveLength(catalog.length + 2);
+      expect(bundles).toHaveLength(catalog.length + Object.keys(EVENT_FUNCTIONS).length);
       for (const bundle of bundles) {
         const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
         expect(code.startsWith(ESM_REQUIRE_BANNER), bundle).toBe(true);
@@ -285,7 +298,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       const queues = template.findResources('AWS::SQS::Queue');
       const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
 
-      expect(Object.keys(queues)).toHaveLength(2);
+      // One per asynchronous function: outbox publisher, identity provisioner, mailer, reminder.
+      expect(Object.keys(queues)).toHaveLength(4);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);

@@ -384,3 +384,33 @@ describe('handling', () => {
     expect(mismatch.status).toBe(400);
   });
 });
+
+describe('comments', () => {
+  it('go on the timeline of a work order the author may read, and not on a voided one', async () => {
+    const workOrder = await fresh({ owner: 'tech1', team: [{ userId: 'tech2', access: 'read-only' }] });
+    const byMember = await api.request('POST', `/work-orders/${workOrder.id}/comments`, {
+      token: tokenOf('tech2'),
+      body: { text: 'Customer called again' },
+    });
+    const byOutsider = await api.request('POST', `/work-orders/${workOrder.id}/comments`, {
+      token: tokenOf('outsider'),
+      body: { text: 'Let me in' },
+    });
+    const empty = await api.request('POST', `/work-orders/${workOrder.id}/comments`, {
+      token: tokenOf('tech2'),
+      body: { text: '  ' },
+    });
+    await wo.void(admin(), workOrder.id, workOrder.version);
+    const onVoided = await api.request('POST', `/work-orders/${workOrder.id}/comments`, {
+      token: tokenOf('admin'),
+      body: { text: 'Late' },
+    });
+    const timeline = await wo.records(admin(), workOrder.id, {});
+
+    expect([byMember.status, byOutsider.status, empty.status, onVoided.status]).toEqual([201, 404, 400, 409]);
+    expect(timeline.items.filter((r) => r.kind === 'comment').map((r) => [r.actorId, r.text])).toEqual([
+      ['tech2', 'Customer called again'],
+    ]);
+    expect((await wo.get(admin(), workOrder.id)).version).toBe(workOrder.version + 1);
+  });
+});

@@ -6,7 +6,11 @@ import { ROLES } from '../../functions/domain/access/principal';
 /** The rows of the master-data table in docs/permissions.md: permission → roles with a ✓. */
 function documentedTable(): Record<string, string[]> {
   const markdown = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
-  const lines = markdown.split('\n').filter((line) => line.startsWith('|'));
+  // The master-data table: from its header to the first line that is not a table row.
+  const all = markdown.split('\n');
+  const start = all.findIndex((line) => line.startsWith('| permission'));
+  const end = all.findIndex((line, i) => i > start && !line.startsWith('|'));
+  const lines = all.slice(start, end === -1 ? undefined : end);
   const header = (lines[0] ?? '').split('|').map((cell) => cell.trim());
   const table: Record<string, string[]> = {};
   for (const line of lines.slice(2)) {

@@ -222,6 +222,20 @@ export const keys = {
     skPrefix: `${value}#`,
   }),
 
+  /** Work-order actions: reminders and the claims that make each outgoing mail go out once. */
+  reminder: (tenantId: string, workOrderId: string, reminderId: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+    sk: `REMINDER#${reminderId}`,
+  }),
+  workOrderReminders: (tenantId: string, workOrderId: string) => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+    skPrefix: 'REMINDER#',
+  }),
+  mailClaim: (tenantId: string, workOrderId: string, key: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#WO#${workOrderId}`,
+    sk: `MAIL#${key}`,
+  }),
+
   /** Transactional outbox: written with the change, published from the table stream. */
   outboxEvent: (tenantId: string, eventId: string): ItemKey => ({
     pk: `${tenant(tenantId)}#OUTBOX`,

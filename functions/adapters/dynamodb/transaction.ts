@@ -62,9 +62,28 @@ export class Transaction {
           TableName: this.tableName,
           Key: key,
           UpdateExpression: updateExpression,
-          ...conditionOf(condition, values),
-          ExpressionAttributeValues: values,
-          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ...conditionOf(condition, values, names),
+        },
+      },
+      onConditionFailed,
+    );
+  }
+
+  /** A condition on an item the transaction does not change (e.g. "the work order still exists"). */
+  check(
+    key: { pk: string; sk: string },
+    condition: string,
+    onConditionFailed: ConditionFailure,
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): this {
+    return this.add(
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: key,
+          ...conditionOf(condition, values, names),
+          ConditionExpression: condition,
         },
       },
       onConditionFailed,
@@ -101,9 +120,15 @@ export class Transaction {
   }
 }
 
-function conditionOf(condition: string | undefined, values: Record<string, unknown> | undefined) {
+/** DynamoDB refuses empty attribute maps, so they are left out. */
+function conditionOf(
+  condition: string | undefined,
+  values: Record<string, unknown> | undefined,
+  names?: Record<string, string>,
+) {
   return {
     ...(condition ? { ConditionExpression: condition } : {}),
-    ...(values ? { ExpressionAttributeValues: values } : {}),
+    ...(values && Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    ...(names && Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
   };
 }

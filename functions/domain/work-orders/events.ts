@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../shared/schema';
 import type { DomainEvent } from '../shared/events';
+import { workOrderForwardedDetail } from './forward';
 import type { WorkOrder } from './work-order';
 
 export const WORK_ORDER_EVENT_SOURCE = 'fieldservice.work-orders' as const;
@@ -36,13 +37,10 @@ export const WORK_ORDER_EVENTS = {
   WorkOrderCreated: workOrderCreatedDetail,
   WorkOrderAssigned: workOrderAssignedDetail,
   WorkOrderStatusChanged: workOrderStatusChangedDetail,
+  WorkOrderForwarded: workOrderForwardedDetail,
 } as const;
 
-export type WorkOrderEventType =
-  | keyof typeof WORK_ORDER_EVENTS
-  | 'WorkOrderUpdated'
-  | 'WorkOrderDeleted'
-  | 'WorkOrderForwarded';
+export type WorkOrderEventType = keyof typeof WORK_ORDER_EVENTS | 'WorkOrderUpdated' | 'WorkOrderDeleted';
 
 export function workOrderEvent(
   type: WorkOrderEventType,

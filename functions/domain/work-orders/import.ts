@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { ConflictError, DomainError, type FieldError, ValidationError } from '../../shared/errors';
+import {
+  ConflictError,
+  DomainError,
+  type FieldError,
+  IdempotencyKeyReusedError,
+  ValidationError,
+} from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { createDeviceInput } from '../customers/device';
@@ -97,6 +103,7 @@ export const EXPORT_COLUMNS = [
   'number',
   'title',
   'status',
+  'lifecycle',
   'priority',
   'channel',
   'owner',
@@ -151,7 +158,7 @@ export class WorkOrderCsvTransfer {
     authorize(principal, 'work-order:create');
     const { columns, rows } = readImportFile(csv);
     const earlier = idempotency ? await this.earlierClaims(principal, idempotency, rows) : undefined;
-    const resolve = this.cachedLookups(principal.tenantId);
+    const resolve = this.resolver(principal.tenantId);
     const results = await mapConcurrently(rows, IMPORT_CONCURRENCY, (row) =>
       this.importRow(principal, columns, row, resolve, idempotency, earlier?.get(row.line)),
     );
@@ -191,7 +198,7 @@ export class WorkOrderCsvTransfer {
     principal: Principal,
     columns: ImportColumn[],
     row: ImportRow,
-    resolve: ImportLookups,
+    resolve: Resolver,
     idempotency: IdempotencyClaim | undefined,
     earlier: IdempotencyRecord | undefined,
   ): Promise<ImportRowResult> {
@@ -216,14 +223,14 @@ export class WorkOrderCsvTransfer {
       if (value !== '') values.set(column, value);
     });
     const [type, device] = await Promise.all([
-      this.reference(values.get('type'), resolve.typeIdByCode, principal.tenantId, typeCode, {
-        column: 'type',
-        what: 'work order type with the code',
-      }),
-      this.reference(values.get('device'), resolve.deviceIdBySerialNumber, principal.tenantId, serialNumber, {
-        column: 'device',
-        what: 'device with the serial number',
-      }),
+      reference(values.get('type'), resolve.typeId, typeCode, 'type', 'work order type with the code'),
+      reference(
+        values.get('device'),
+        resolve.deviceId,
+        serialNumber,
+        'device',
+        'device with the serial number',
+      ),
     ]);
     const errors = [type, device].flatMap((found) => (found && 'error' in found ? [found.error] : []));
     const typeId = type && 'id' in type ? type.id : undefined;
@@ -262,20 +269,6 @@ export class WorkOrderCsvTransfer {
     }
   }
 
-  /** Resolves a business key to an id, or says why it cannot be; nothing when the cell is empty. */
-  private async reference(
-    value: string | undefined,
-    lookup: (tenantId: string, value: string) => Promise<string | undefined>,
-    tenantId: string,
-    format: z.ZodMiniType,
-    named: { column: ImportColumn; what: string },
-  ): Promise<{ id: string } | { error: FieldError } | undefined> {
-    if (value === undefined) return undefined;
-    // A value that cannot be a code is not looked up (and cannot make an over-long key).
-    const id = format.safeParse(value).success ? await lookup(tenantId, value) : undefined;
-    return id ? { id } : { error: { field: named.column, message: `No ${named.what} ${value}` } };
-  }
-
   /** Reads the rows' claims of an earlier request with the same key; another file under it is refused whole. */
   private async earlierClaims(
     principal: Principal,
@@ -291,19 +284,16 @@ export class WorkOrderCsvTransfer {
       if (record && row) earlier.set(row.line, record);
     });
     if ([...earlier.values()].some((record) => record.fingerprint !== idempotency.fingerprint)) {
-      throw new ConflictError(
-        `Idempotency-Key ${idempotency.key} was used with a different file; send a new key with a new file`,
-        { errors: [{ field: 'header.idempotency-key', message: 'Already used with a different file' }] },
-      );
+      throw new IdempotencyKeyReusedError(idempotency.key, 'a different file');
     }
     return earlier;
   }
 
-  /** Each distinct code or serial number is looked up once per import. */
-  private cachedLookups(tenantId: string): ImportLookups {
+  /** The tenant's lookups for one import: each distinct code or serial number is read once. */
+  private resolver(tenantId: string): Resolver {
     const memo = (lookup: (tenantId: string, value: string) => Promise<string | undefined>) => {
       const found = new Map<string, Promise<string | undefined>>();
-      return (_tenantId: string, value: string) => {
+      return (value: string) => {
         let id = found.get(value);
         if (!id) {
           id = lookup(tenantId, value);
@@ -313,11 +303,33 @@ export class WorkOrderCsvTransfer {
       };
     };
     return {
-      typeIdByCode: memo((t, code) => this.lookups.typeIdByCode(t, code)),
-      deviceIdBySerialNumber: memo((t, serial) => this.lookups.deviceIdBySerialNumber(t, serial)),
+      typeId: memo((t, code) => this.lookups.typeIdByCode(t, code)),
+      deviceId: memo((t, serial) => this.lookups.deviceIdBySerialNumber(t, serial)),
     };
   }
 }
+
+interface Resolver {
+  typeId(code: string): Promise<string | undefined>;
+  deviceId(serialNumber: string): Promise<string | undefined>;
+}
+
+/** Resolves a business key to an id, or says why it cannot be; nothing when the cell is empty. */
+async function reference(
+  value: string | undefined,
+  lookup: (value: string) => Promise<string | undefined>,
+  format: z.ZodMiniType,
+  column: ImportColumn,
+  what: string,
+): Promise<{ id: string } | { error: FieldError } | undefined> {
+  if (value === undefined) return undefined;
+  // A value that cannot be a code is not looked up (and cannot make an over-long key).
+  const id = format.safeParse(value).success ? await lookup(value) : undefined;
+  return id ? { id } : { error: { field: column, message: `No ${what} ${shorten(value)}` } };
+}
+
+/** A cell quoted back in a message: a report stays small whatever the file holds. */
+const shorten = (value: string) => (value.length > 80 ? `${value.slice(0, 79)}…` : value);
 
 const typeCode = createWorkOrderTypeInput.shape.code;
 const serialNumber = createDeviceInput.shape.serialNumber;
@@ -335,6 +347,16 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
       throw new ValidationError('The file is not valid CSV', [{ field: 'body', message: error.message }]);
     throw error;
   }
+  const garbled = records.find((record) => record.cells.some((cell) => cell.includes('\uFFFD')));
+  if (garbled) {
+    // Bytes that are not UTF-8 arrive as U+FFFD: refusing beats importing "M�ller".
+    throw new ValidationError('The file is not UTF-8', [
+      {
+        field: 'body',
+        message: `Line ${garbled.line} holds characters that are not UTF-8; save the file as "CSV UTF-8"`,
+      },
+    ]);
+  }
   const [header, ...data] = records;
   if (!header || isBlank(header)) {
     throw new ValidationError('The first line must name the columns', [
@@ -349,7 +371,9 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
     } else if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) {
       errors.push({
         field: `body.columns.${name}`,
-        message: `Unknown column; the known ones are ${IMPORT_COLUMNS.join(', ')}`,
+        message: /[;\t]/.test(name)
+          ? 'Unknown column; columns are separated by commas, and this line seems to use semicolons or tabs'
+          : `Unknown column; the known ones are ${IMPORT_COLUMNS.join(', ')}`,
       });
     } else if (names.indexOf(name) !== index) {
       errors.push({ field: `body.columns.${name}`, message: 'Named twice' });
@@ -401,6 +425,7 @@ function exportRow(workOrder: WorkOrderSummary): string[] {
     workOrder.number,
     workOrder.title,
     workOrder.status,
+    workOrder.lifecycle,
     workOrder.priority,
     workOrder.channel,
     workOrder.ownerId ?? '',

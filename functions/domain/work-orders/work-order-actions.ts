@@ -111,7 +111,7 @@ function assertLive(workOrder: WorkOrder): void {
 export class WorkOrderForwarding extends ActionBase {
   constructor(
     private readonly workOrders: WorkOrderService,
-    private readonly store: WorkOrderRepository,
+    private readonly store: Pick<WorkOrderRepository, 'appendRecords'>,
     context: ServiceContext,
   ) {
     super(context);
@@ -294,7 +294,7 @@ export class WorkOrderReminders extends ActionBase {
     }
     if (reminder.status !== 'scheduled')
       throw new ConflictError(`Reminder ${reminder.id} is already ${reminder.status}`, {
-        status: reminder.status,
+        reminderStatus: reminder.status,
       });
     const now = this.now();
     const next: Reminder = {
@@ -349,7 +349,7 @@ export class WorkOrderMailer extends ActionBase {
     const detail = parsed.data;
     const { tenantId } = event;
     const workOrder = await this.deps.store.get(tenantId, detail.id);
-    if (!workOrder) return { outcome: 'skipped', reason: 'work order deleted' };
+    if (!workOrder) return { outcome: 'skipped', reason: 'work order not found' };
     return this.sendOnce(tenantId, workOrder.id, `forward#${event.id}`, async () => {
       const [customer, records, people] = await Promise.all([
         customerOf(this.deps.lookups, workOrder),
@@ -371,7 +371,7 @@ export class WorkOrderMailer extends ActionBase {
   async deliverReminder(due: ReminderDue): Promise<MailOutcome> {
     const { tenantId, workOrderId, reminderId } = due;
     let reminder = await this.deps.reminders.get(tenantId, workOrderId, reminderId);
-    if (!reminder) return { outcome: 'skipped', reason: 'reminder deleted' };
+    if (!reminder) return { outcome: 'skipped', reason: 'reminder not found' };
     if (reminder.status === 'scheduled') {
       const now = this.now();
       const next: Reminder = {
@@ -386,7 +386,7 @@ export class WorkOrderMailer extends ActionBase {
       });
       if (await this.deps.reminders.transition(reminder, next, record)) reminder = next;
       else reminder = await this.deps.reminders.get(tenantId, workOrderId, reminderId);
-      if (!reminder) return { outcome: 'skipped', reason: 'reminder deleted' };
+      if (!reminder) return { outcome: 'skipped', reason: 'reminder not found' };
     }
     if (reminder.status === 'cancelled') return { outcome: 'skipped', reason: 'reminder cancelled' };
     if (reminder.status !== 'fired') throw new ConflictError(`Reminder ${reminderId} is ${reminder.status}`);
@@ -395,7 +395,7 @@ export class WorkOrderMailer extends ActionBase {
       this.deps.store.get(tenantId, workOrderId),
       this.deps.lookups.users.get(tenantId, reminder.userId),
     ]);
-    if (!workOrder) return { outcome: 'skipped', reason: 'work order deleted' };
+    if (!workOrder) return { outcome: 'skipped', reason: 'work order not found' };
     if (!user || user.status === 'disabled') return { outcome: 'skipped', reason: 'user gone or disabled' };
     const fired = reminder;
     return this.sendOnce(tenantId, workOrderId, `reminder#${reminderId}`, async () => {

@@ -3,6 +3,8 @@ import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
 import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
+import { allWorkOrderActionRoutes } from './work-order-actions/routes';
+import { workOrderTransferRoutes } from './work-order-transfer/routes';
 import { allWorkOrderRoutes } from './work-orders/routes';
 
 export interface ApiFunction {
@@ -10,6 +12,8 @@ export interface ApiFunction {
   entry: string;
   /** Asynchronous work or heavy dependencies may need more. */
   memoryMb?: number;
+  /** Longer than the default 10 s only for bulk work; API Gateway stops waiting at 30 s. */
+  timeoutSeconds?: number;
   routes: RouteContract[];
 }
 
@@ -24,6 +28,16 @@ export const API_FUNCTIONS = {
   customers: { entry: 'functions/handlers/api/customers/handler.ts', routes: allCustomerRoutes },
   catalog: { entry: 'functions/handlers/api/catalog/handler.ts', routes: Object.values(productRoutes) },
   'work-orders': { entry: 'functions/handlers/api/work-orders/handler.ts', routes: allWorkOrderRoutes },
+  'work-order-actions': {
+    entry: 'functions/handlers/api/work-order-actions/handler.ts',
+    routes: allWorkOrderActionRoutes,
+  },
+  'work-order-transfer': {
+    entry: 'functions/handlers/api/work-order-transfer/handler.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    routes: Object.values(workOrderTransferRoutes),
+  },
 } satisfies Record<string, ApiFunction>;
 
 export type ApiFunctionName = keyof typeof API_FUNCTIONS;

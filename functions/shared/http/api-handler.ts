@@ -4,11 +4,22 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod/mini';
 import type { Principal } from '../../domain/access/principal';
 import type { IdempotencyClaim, IdempotencyStore } from '../../domain/shared/ports';
-import { type FieldError, IdempotencyKeyTakenError, ValidationError } from '../errors';
+import {
+  type FieldError,
+  IdempotencyKeyReusedError,
+  IdempotencyKeyTakenError,
+  ValidationError,
+} from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { principalFromEvent } from './claims';
 import { problem, problemResponse, toProblem } from './problem';
-import { type RouteContract, type RouteImplementation, routeKey } from './route';
+import {
+  RawResponse,
+  type RouteContract,
+  type RouteImplementation,
+  routeKey,
+  type TextMediaType,
+} from './route';
 
 export interface ApiDependencies {
   /** Needed when a route honours Idempotency-Key. */
@@ -58,11 +69,27 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
     const principal = contract.auth === 'none' ? undefined : principalFromEvent(event);
     const headers = lowerCaseHeaders(event.headers);
     const rawBody = readBody(event);
+    if (contract.maxBodyBytes !== undefined && rawBody !== undefined) {
+      const size = Buffer.byteLength(rawBody, 'utf8');
+      if (size > contract.maxBodyBytes)
+        return problemResponse(
+          problem(
+            413,
+            `The body has ${size} bytes; this route takes at most ${contract.maxBodyBytes}`,
+            correlationId,
+          ),
+        );
+    }
+    const textType = contract.requestBody === 'application/json' ? undefined : contract.requestBody;
+    if (textType && rawBody !== undefined) {
+      const refused = unsupportedText(textType, headers['content-type']);
+      if (refused) return problemResponse(problem(415, refused, correlationId));
+    }
     const fields: FieldError[] = [];
     const params = parse(contract.params, event.pathParameters ?? {}, 'path', fields);
     const query = parse(contract.query, event.queryStringParameters ?? {}, 'query', fields);
     const body = contract.body
-      ? parse(contract.body, parseJson(rawBody, headers), 'body', fields)
+      ? parse(contract.body, textType ? rawBody : parseJson(rawBody, headers), 'body', fields)
       : undefined;
     if (fields.length > 0) throw new ValidationError('The request is not valid', fields);
 
@@ -77,6 +104,7 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
     const request = { params, query, body, principal, headers, correlationId, logger, idempotency: claim };
     try {
       const result = await route.handle(request as Parameters<RouteImplementation['handle']>[0]);
+      if (result instanceof RawResponse) return raw(contract.status, result, correlationId);
       return json(contract.status, result, correlationId);
     } catch (error) {
       // A concurrent request with the same key won the claim: answer as it did.
@@ -97,13 +125,7 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
     const record = await idempotency?.find(principal.tenantId, claim.userId, claim.key);
     if (!record) return undefined;
     if (record.fingerprint !== claim.fingerprint) {
-      return problemResponse(
-        problem(422, `Idempotency-Key ${claim.key} was used with a different request`, correlationId, {
-          errors: [
-            { field: 'header.idempotency-key', message: 'Already used with another request body or route' },
-          ],
-        }),
-      );
+      return problemResponse(toProblem(new IdempotencyKeyReusedError(claim.key), correlationId));
     }
     const response = json(contract.status, record.resource, correlationId);
     response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
@@ -147,6 +169,19 @@ function parseJson(raw: string | undefined, headers: Record<string, string | und
   }
 }
 
+/** Why a text body of the route's type is refused (415), or undefined: the type must match, in UTF-8. */
+function unsupportedText(expected: TextMediaType, type: string | undefined): string | undefined {
+  const [mediaType = '', ...parameters] = (type ?? '').split(';').map((part) => part.trim());
+  if (mediaType.toLowerCase() !== expected)
+    return `The body must be ${expected}, got ${type ?? 'no content type'}`;
+  const charset = parameters
+    .map((parameter) => /^charset\s*=\s*"?([^"]*)"?$/i.exec(parameter)?.[1]?.toLowerCase())
+    .find((value) => value !== undefined);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii')
+    return `The body must be UTF-8 encoded, got charset ${charset}`;
+  return undefined;
+}
+
 function parse(
   schema: z.ZodMiniType | undefined,
   value: unknown,
@@ -187,6 +222,14 @@ function idempotencyClaim(
     .update(rawBody ?? '')
     .digest('base64url');
   return { userId: principal.userId, key: value, fingerprint };
+}
+
+function raw(status: number, response: RawResponse, correlationId: string): Result {
+  return {
+    statusCode: status,
+    headers: { ...response.headers, 'content-type': response.contentType, 'x-correlation-id': correlationId },
+    body: response.body,
+  };
 }
 
 function json(status: number, body: unknown, correlationId: string): Result {

@@ -1,5 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DomainError, type FieldError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  DomainError,
+  type FieldError,
+  IdempotencyKeyReusedError,
+  ValidationError,
+} from '../errors';
 
 const STATUS: Record<DomainError['kind'], number> = {
   validation: 400,
@@ -7,6 +13,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  unprocessable: 422,
 };
 
 const TITLE: Record<number, string> = {
@@ -76,7 +83,12 @@ export function toProblem(error: unknown, correlationId: string): Problem {
   }
   const status = STATUS[error.kind];
   const extensions: Record<string, unknown> = {};
-  if (error instanceof ValidationError && error.fields.length > 0) extensions.errors = error.fields;
+  if (
+    (error instanceof ValidationError || error instanceof IdempotencyKeyReusedError) &&
+    error.fields.length > 0
+  ) {
+    extensions.errors = error.fields;
+  }
   if (error instanceof ConflictError) Object.assign(extensions, error.details);
   return problem(status, error.message, correlationId, extensions);
 }

@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Schema = z.ZodMiniType;
+/** Bodies that are passed on as text (not parsed as JSON): `body` is then a string schema. */
+export type TextMediaType = 'text/csv' | 'text/html';
 
 /**
  * The contract of one API route: everything the handler, the API Gateway
@@ -25,7 +27,13 @@ export interface RouteContract<
   params?: P;
   query?: Q;
   body?: B;
+  /** Media type of the body: JSON (default) is parsed, a text type reaches `body` as the string sent. */
+  requestBody?: 'application/json' | TextMediaType;
+  /** Bodies larger than this (in bytes, after any base64 decoding) are refused with 413. */
+  maxBodyBytes?: number;
   response?: Schema;
+  /** A successful answer that is not JSON: the handler returns a `rawResponse` of this type. */
+  responseBody?: TextMediaType;
   /** Status of a successful answer. */
   status: 200 | 201 | 202 | 204;
   /** Honours the Idempotency-Key header (creating POSTs). */
@@ -60,9 +68,21 @@ export interface ApiRequest<C extends RouteContract> {
   idempotency?: IdempotencyClaim;
 }
 
+/** An answer passed through as it is (a CSV file, say) instead of being serialised as JSON. */
+export class RawResponse {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export const rawResponse = (contentType: string, body: string, headers?: Record<string, string>) =>
+  new RawResponse(contentType, body, headers);
+
 export interface RouteImplementation<C extends RouteContract = RouteContract> {
   contract: C;
-  /** Returns the response body; the status comes from the contract. */
+  /** Returns the response body (or a `RawResponse`); the status comes from the contract. */
   handle(request: ApiRequest<C>): Promise<unknown>;
 }
 

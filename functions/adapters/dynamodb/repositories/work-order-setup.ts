@@ -5,6 +5,7 @@ import type { TableContext } from '../client';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
 import { queryAll } from '../query';
+import { UniqueValueIndex } from '../unique-values';
 
 export class SharingRuleRepository extends MasterDataStore<SharingRule> {
   constructor(table: TableContext, clock: Clock) {
@@ -29,6 +30,8 @@ export class SharingRuleRepository extends MasterDataStore<SharingRule> {
 }
 
 export class WorkOrderTypeRepository extends MasterDataStore<WorkOrderType> {
+  private readonly uniques: UniqueValueIndex;
+
   constructor(table: TableContext, clock: Clock) {
     super(
       table,
@@ -39,5 +42,11 @@ export class WorkOrderTypeRepository extends MasterDataStore<WorkOrderType> {
       },
       clock,
     );
+    this.uniques = new UniqueValueIndex(table);
+  }
+
+  /** The id of the type with this code: its unique-value guard names it. */
+  idByCode(tenantId: string, code: string): Promise<string | undefined> {
+    return this.uniques.owner(tenantId, 'WORK_ORDER_TYPE_CODE', code);
   }
 }

@@ -160,15 +160,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
 
   async appendRecords(workOrder: WorkOrder, records: ServiceRecord[], effects?: WriteEffects): Promise<void> {
     const tx = this.transaction();
-    // The order must still exist; its version is not touched by a comment.
-    tx.update(
-      keys.workOrder(workOrder.tenantId, workOrder.id),
-      'SET #updated = #updated',
-      'attribute_exists(pk)',
-      () => new ConflictError(`Work order ${workOrder.number} was deleted`),
-      {},
-      { '#updated': 'updatedAt' },
-    );
+    requireLiveWorkOrder(tx, workOrder);
     this.putRecords(tx, workOrder, records);
     addEffects(tx, workOrder.tenantId, effects, this.clock);
     await tx.commit();
@@ -302,12 +294,30 @@ function viewItems(workOrder: WorkOrder): Record<string, unknown>[] {
     }));
 }
 
-function recordItem(workOrder: WorkOrder, record: ServiceRecord): Record<string, unknown> {
+/** A timeline entry as stored, for every writer of the timeline. */
+export function recordItem(
+  workOrder: Pick<WorkOrder, 'tenantId' | 'id'>,
+  record: ServiceRecord,
+): Record<string, unknown> {
   return {
     ...record,
     ...keys.workOrderRecord(workOrder.tenantId, workOrder.id, record.at, record.id),
     entityType: 'ServiceRecord',
   };
+}
+
+/**
+ * Writes that add to a work order (records, reminders) without changing it
+ * need it to still exist and not be voided, at commit time.
+ */
+export function requireLiveWorkOrder(tx: Transaction, workOrder: WorkOrder): void {
+  tx.check(
+    keys.workOrder(workOrder.tenantId, workOrder.id),
+    'attribute_exists(pk) AND #lifecycle <> :obsolete',
+    () => new ConflictError(`Work order ${workOrder.number} was deleted or voided meanwhile`),
+    { ':obsolete': 'obsolete' },
+    { '#lifecycle': 'lifecycle' },
+  );
 }
 
 function numberGuard(workOrder: WorkOrder): Record<string, unknown> {

@@ -39,6 +39,17 @@ function parametersOf(schema: z.ZodMiniType | undefined, where: 'path' | 'query'
   }));
 }
 
+function successOf(route: RouteContract) {
+  if (route.responseBody)
+    return { description: 'Success', content: { [route.responseBody]: { schema: { type: 'string' } } } };
+  if (route.response)
+    return {
+      description: 'Success',
+      content: { 'application/json': { schema: schemaOf(route.response, 'output') } },
+    };
+  return { description: 'Success' };
+}
+
 /** The OpenAPI 3.1 document, generated from the same contracts that validate requests. */
 export function openApiDocument(routes: RouteContract[], info: { title: string; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -66,22 +77,19 @@ export function openApiDocument(routes: RouteContract[], info: { title: string; 
           : []),
       ],
       responses: {
-        [route.status]: route.response
-          ? {
-              description: 'Success',
-              content: { 'application/json': { schema: schemaOf(route.response, 'output') } },
-            }
-          : { description: 'Success' },
+        [route.status]: successOf(route),
         ...(route.auth === 'none'
           ? {}
           : { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem }),
+        ...(route.maxBodyBytes !== undefined ? { 413: problem } : {}),
+        ...(route.requestBody && route.requestBody !== 'application/json' ? { 415: problem } : {}),
       },
       ...(route.auth === 'none' ? { security: [] } : {}),
     };
     if (route.body) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+        content: { [route.requestBody ?? 'application/json']: { schema: schemaOf(route.body, 'input') } },
       };
     }
     paths[route.path] ??= {};

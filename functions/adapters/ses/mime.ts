@@ -1,0 +1,243 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { addressOf, type OutgoingMail } from '../../domain/shared/mail';
+import { ValidationError } from '../../shared/errors';
+
+/**
+ * A MIME composer for the mail we send (RFC 5322, RFC 2045-2047): UTF-8
+ * everywhere, encoded-word headers where they are not plain ASCII, quoted-
+ * printable bodies, `multipart/alternative` when there is an HTML part.
+ * Small on purpose: no attachments yet, so no dependency for them.
+ */
+
+export interface ComposeOptions {
+  /** Default: now. */
+  date?: Date;
+  /** Domain of the generated Message-ID; default: the domain of the From address. */
+  messageIdDomain?: string;
+  /** Fixed parts for tests; random otherwise. */
+  messageId?: string;
+  boundary?: string;
+}
+
+export interface ComposedMail {
+  /** The whole message, CRLF line endings, 7-bit clean. */
+  raw: string;
+  /** With angle brackets, as in the header. */
+  messageId: string;
+  /** Every envelope recipient (To and Cc), bare addresses. */
+  recipients: string[];
+}
+
+const CRLF = '\r\n';
+/** RFC 2047 §2: a header line holding encoded-words is at most 76 characters; we keep every line there. */
+const MAX_LINE = 76;
+/** Header fields this composer writes itself; a caller cannot set or override them. */
+const RESERVED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
+const HEADER_NAME = /^[!-9;-~]+$/;
+const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
+const ADDRESS = /^[^\s<>@,;"()[\]\\]+@[A-Za-z0-9.-]+$/;
+// RFC 5322 atext plus the space between words: needs no quoting as a display name.
+const PLAIN_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
+
+export function composeMime(message: OutgoingMail, options: ComposeOptions = {}): ComposedMail {
+  if (message.to.length === 0) throw invalid('to', 'At least one recipient');
+  const fromAddress = addressOf(message.from);
+  const domain = options.messageIdDomain ?? fromAddress.split('@')[1] ?? 'localhost';
+  const messageId = options.messageId ?? `<${randomUUID()}@${domain}>`;
+  if (!MESSAGE_ID.test(messageId)) throw invalid('messageId', `Not a Message-ID: ${messageId}`);
+
+  const lines: string[] = [
+    header('From', [mailbox(message.from, 'from')]),
+    header('To', addressList(message.to, 'to')),
+  ];
+  if (message.cc && message.cc.length > 0) lines.push(header('Cc', addressList(message.cc, 'cc')));
+  lines.push(
+    header('Subject', unstructured(message.subject, 'subject')),
+    `Date: ${rfc5322Date(options.date ?? new Date())}`,
+    `Message-ID: ${messageId}`,
+  );
+  if (message.inReplyTo) lines.push(header('In-Reply-To', [messageIdOf(message.inReplyTo, 'inReplyTo')]));
+  if (message.references && message.references.length > 0) {
+    lines.push(
+      header(
+        'References',
+        message.references.map((id, i) => messageIdOf(id, `references.${i}`)),
+      ),
+    );
+  }
+  lines.push('MIME-Version: 1.0');
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw invalid(`headers.${name}`, 'Not a header field this message may set');
+    }
+    lines.push(header(name, unstructured(value, `headers.${name}`)));
+  }
+
+  const textPart = part('text/plain', message.text);
+  if (message.html === undefined) {
+    lines.push(...textPart.headers, '', textPart.body);
+  } else {
+    const boundary = options.boundary ?? `=_fs_${randomBytes(12).toString('hex')}`;
+    const htmlPart = part('text/html', message.html);
+    lines.push(
+      `Content-Type: multipart/alternative; boundary="${boundary}"`,
+      '',
+      'This is a multi-part message in MIME format.',
+      `--${boundary}`,
+      ...textPart.headers,
+      '',
+      textPart.body,
+      `--${boundary}`,
+      ...htmlPart.headers,
+      '',
+      htmlPart.body,
+      `--${boundary}--`,
+    );
+  }
+  const recipients = [...message.to, ...(message.cc ?? [])].map(addressOf);
+  return { raw: lines.join(CRLF) + CRLF, messageId, recipients };
+}
+
+function part(type: 'text/plain' | 'text/html', content: string) {
+  return {
+    headers: [`Content-Type: ${type}; charset=UTF-8`, 'Content-Transfer-Encoding: quoted-printable'],
+    body: quotedPrintable(content),
+  };
+}
+
+/**
+ * `Name: word word ...`, folded (RFC 5322 §2.2.3) at a space before a word that
+ * would pass the line limit; unfolding removes exactly the CRLF we add.
+ */
+function header(name: string, tokens: string[]): string {
+  let line = `${name}:`;
+  const out: string[] = [];
+  for (const token of tokens.flatMap((t) => t.split(' '))) {
+    if (token && line.length + 1 + token.length > MAX_LINE && line.length > name.length + 1) {
+      out.push(line);
+      line = ` ${token}`;
+    } else {
+      line += ` ${token}`;
+    }
+  }
+  out.push(line);
+  return out.join(CRLF);
+}
+
+/** Free text (Subject, extra headers): as is when plain ASCII, else RFC 2047 encoded-words. */
+function unstructured(value: string, field: string): string[] {
+  noLineBreaks(value, field);
+  if (/^[\x20-\x7e]*$/.test(value) && !value.includes('=?')) {
+    const words = value.split(' ');
+    return words.length > 0 ? words : [''];
+  }
+  return encodedWords(value);
+}
+
+/**
+ * `=?UTF-8?B?...?=` words (at most 75 characters by RFC 2047 §2; ours are 52,
+ * so `Header-Name: word` stays within 76), each holding whole characters: a
+ * decoder joins adjacent words without the space between.
+ */
+export function encodedWords(value: string): string[] {
+  const words: string[] = [];
+  let chunk = '';
+  const flush = () => {
+    if (chunk) words.push(`=?UTF-8?B?${Buffer.from(chunk, 'utf8').toString('base64')}?=`);
+    chunk = '';
+  };
+  for (const char of value) {
+    // 30 bytes → 40 base64 characters → a 52-character word.
+    if (Buffer.byteLength(chunk + char, 'utf8') > 30) flush();
+    chunk += char;
+  }
+  flush();
+  return words.length > 0 ? words : ['=?UTF-8?B??='];
+}
+
+function addressList(mailboxes: string[], field: string): string[] {
+  return mailboxes.map((m, i) => mailbox(m, `${field}.${i}`) + (i < mailboxes.length - 1 ? ',' : ''));
+}
+
+/** `a@b` or `Name <a@b>`, the name quoted or encoded as it needs. */
+function mailbox(value: string, field: string): string {
+  noLineBreaks(value, field);
+  const address = addressOf(value);
+  if (!ADDRESS.test(address)) throw invalid(field, `Not an e-mail address: ${address}`);
+  const name = value.includes('<') ? value.slice(0, value.lastIndexOf('<')).trim() : '';
+  const unquoted = name.replace(/^"(.*)"$/, '$1');
+  if (!unquoted) return address;
+  let phrase: string;
+  if (PLAIN_PHRASE.test(unquoted)) phrase = unquoted;
+  else if (/^[\x20-\x7e]*$/.test(unquoted)) phrase = `"${unquoted.replace(/(["\\])/g, '\\$1')}"`;
+  else phrase = encodedWords(unquoted).join(' ');
+  return `${phrase} <${address}>`;
+}
+
+function messageIdOf(value: string, field: string): string {
+  const id = value.trim();
+  if (!MESSAGE_ID.test(id)) throw invalid(field, `Not a Message-ID: ${value}`);
+  return id;
+}
+
+/**
+ * Quoted-printable (RFC 2045 §6.7) of UTF-8 text with CRLF line breaks:
+ * printable ASCII stays readable, everything else is `=XX`, trailing
+ * whitespace is encoded and lines are soft-broken before 76 characters.
+ */
+export function quotedPrintable(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => {
+      const bytes = Buffer.from(line, 'utf8');
+      let out = '';
+      let current = '';
+      bytes.forEach((byte, i) => {
+        const isLast = i === bytes.length - 1;
+        const literal =
+          (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !isLast);
+        // A line starting with "From " or "." is mangled by some transports; encode its first byte.
+        const risky =
+          current === '' && out === '' && (byte === 46 || (byte === 70 && line.startsWith('From ')));
+        const token =
+          literal && !risky
+            ? String.fromCharCode(byte)
+            : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+        if (current.length + token.length > 75) {
+          out += `${current}=${CRLF}`;
+          current = '';
+        }
+        current += token;
+      });
+      return out + current;
+    })
+    .join(CRLF);
+}
+
+/** `Mon, 23 Nov 2026 09:15:02 +0000` */
+export function rfc5322Date(date: Date): string {
+  return date.toUTCString().replace(/GMT$/, '+0000');
+}
+
+function noLineBreaks(value: string, field: string): void {
+  // A CR or LF in a header value would let the caller start a header (or body) of their own.
+  if (/[\r\n]/.test(value)) throw invalid(field, 'Line breaks are not allowed in a header');
+}
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError('The mail cannot be composed', [{ field: `mail.${field}`, message }]);
+}

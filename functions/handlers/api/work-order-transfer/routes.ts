@@ -1,0 +1,48 @@
+import * as z from 'zod/mini';
+import {
+  IMPORT_COLUMNS,
+  importReportSchema,
+  MAX_EXPORT_ROWS,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+} from '../../../domain/work-orders/import';
+import { defineRoute } from '../../../shared/http/route';
+import { sceneQuery } from '../work-orders/routes';
+
+const TAG = 'Work orders';
+
+/** The query of `GET /work-orders`, with room for a whole file per answer. */
+export const exportQuery = z.strictObject({
+  scene: sceneQuery.shape.scene,
+  sort: sceneQuery.shape.sort,
+  order: sceneQuery.shape.order,
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_EXPORT_ROWS))),
+  cursor: sceneQuery.shape.cursor,
+});
+
+/** Bulk transfer of work orders as CSV: its own function, with more memory than the work-order API. */
+export const workOrderTransferRoutes = {
+  import: defineRoute({
+    method: 'POST',
+    path: '/work-orders/import',
+    operationId: 'importWorkOrders',
+    summary: `Create work orders from a CSV file (text/csv, UTF-8; columns ${IMPORT_COLUMNS.join(', ')}; at most ${MAX_IMPORT_ROWS} rows and 1 MB); answers per row`,
+    tag: TAG,
+    requestBody: 'text/csv',
+    maxBodyBytes: MAX_IMPORT_BYTES,
+    body: z.string(),
+    response: importReportSchema,
+    status: 200,
+    idempotent: true,
+  }),
+  export: defineRoute({
+    method: 'GET',
+    path: '/work-orders/export',
+    operationId: 'exportWorkOrders',
+    summary: `One scene of work orders as a CSV file (up to ${MAX_EXPORT_ROWS} rows; header x-next-cursor when there are more)`,
+    tag: TAG,
+    query: exportQuery,
+    responseBody: 'text/csv',
+    status: 200,
+  }),
+};

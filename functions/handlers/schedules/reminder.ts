@@ -1,0 +1,35 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { SesMailer } from '../../adapters/ses/mailer';
+import { reminderDuePayload } from '../../domain/work-orders/reminder';
+import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
+import { ValidationError } from '../../shared/errors';
+import { createLogger, type Logger } from '../../shared/logger';
+import { defaultDependencies } from '../dependencies';
+import { workOrderMailer } from '../work-order-action-dependencies';
+
+/**
+ * EventBridge Scheduler → a due reminder: marks it fired (once, by a
+ * conditional write), records it on the timeline and mails the user (once,
+ * by a claim). A cancelled or deleted reminder is skipped.
+ */
+export function createReminderHandler(
+  mailer: WorkOrderMailer,
+  logger: Logger = createLogger({ service: 'reminder' }),
+) {
+  return async (event: unknown) => {
+    const parsed = reminderDuePayload.safeParse(event);
+    if (!parsed.success)
+      throw new ValidationError('Not a reminder: expected tenantId, workOrderId, reminderId');
+    const result = await mailer.deliverReminder(parsed.data);
+    logger.info('reminder due', { ...parsed.data, ...result });
+    return result;
+  };
+}
+
+const ses = new SESClient({});
+let reminder: ReturnType<typeof createReminderHandler> | undefined;
+
+export const handler = (event: unknown) => {
+  reminder ??= createReminderHandler(workOrderMailer(defaultDependencies(), new SesMailer(ses)));
+  return reminder(event);
+};

@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type Reminder,
+  type ReminderDue,
+  type ReminderScheduler,
+  scheduleNameOf,
+} from '../../functions/domain/work-orders/reminder';
+import type { Clock } from '../../functions/shared/clock';
+
+/** One pending one-time schedule, as EventBridge Scheduler would hold it. */
+export interface LocalSchedule {
+  name: string;
+  /** When it fires (ISO, UTC). */
+  at: string;
+  /** The target's input, exactly the JSON the AWS adapter sends. */
+  input: string;
+}
+
+/**
+ * A clock that runs with real time from wherever it was last moved to: moving
+ * it forward is how the local runtime and the tests make schedules come due.
+ */
+export class MovableClock implements Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /** Only forward: a schedule that fired stays fired. */
+  moveTo(date: Date): void {
+    this.offsetMs = Math.max(this.offsetMs, date.getTime() - Date.now());
+  }
+}
+
+export interface LocalSchedulerOptions {
+  /** Where schedules survive a restart of `npm start`; none: memory only. */
+  file?: string;
+  clock?: MovableClock;
+  /** How often the timer looks for due schedules. Default 1 s. */
+  intervalMs?: number;
+  onError?: (error: unknown, schedule: LocalSchedule) => void;
+}
+
+/**
+ * EventBridge Scheduler for the local runtime: one-time `at(...)` schedules
+ * held in memory (and in `.local/schedules.json`), fired by a timer or by
+ * `advanceTo(date)`, deleted once fired as ActionAfterCompletion DELETE does.
+ */
+export class LocalReminderScheduler implements ReminderScheduler {
+  readonly clock: MovableClock;
+  private readonly schedules = new Map<string, LocalSchedule>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<string[]> | undefined;
+
+  constructor(
+    private readonly fire: (input: ReminderDue) => Promise<unknown>,
+    private readonly options: LocalSchedulerOptions = {},
+  ) {
+    this.clock = options.clock ?? new MovableClock();
+    if (options.file && existsSync(options.file)) {
+      const saved = JSON.parse(readFileSync(options.file, 'utf8')) as LocalSchedule[];
+      for (const schedule of saved) this.schedules.set(schedule.name, schedule);
+    }
+  }
+
+  async schedule(reminder: Reminder): Promise<void> {
+    const input: ReminderDue = {
+      tenantId: reminder.tenantId,
+      workOrderId: reminder.workOrderId,
+      reminderId: reminder.id,
+    };
+    const name = scheduleNameOf(reminder);
+    this.schedules.set(name, { name, at: new Date(reminder.at).toISOString(), input: JSON.stringify(input) });
+    this.save();
+  }
+
+  async cancel(reminder: Reminder): Promise<void> {
+    if (this.schedules.delete(scheduleNameOf(reminder))) this.save();
+  }
+
+  /** Pending schedules, soonest first. */
+  list(): LocalSchedule[] {
+    return [...this.schedules.values()].sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Fires whatever is due every `intervalMs` until `stop()`. */
+  start(): this {
+    this.timer ??= setInterval(() => void this.runDue(), this.options.intervalMs ?? 1000);
+    this.timer.unref();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Moves the clock to `date` and fires every schedule due by then; resolves with their names. */
+  async advanceTo(date: Date): Promise<string[]> {
+    this.clock.moveTo(date);
+    return this.runDue();
+  }
+
+  /** Fires the schedules due now, soonest first, one at a time; one run at a time. */
+  async runDue(): Promise<string[]> {
+    while (this.running) await this.running;
+    this.running = this.fireDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async fireDue(): Promise<string[]> {
+    const now = this.clock.now().toISOString();
+    const due = this.list().filter((schedule) => schedule.at <= now);
+    for (const schedule of due) {
+      // Deleted before the invocation, as after completion in AWS: a failing target is not fired again
+      // by the scheduler (Lambda's own retries and DLQ are what take over there).
+      this.schedules.delete(schedule.name);
+      this.save();
+      try {
+        await this.fire(JSON.parse(schedule.input) as ReminderDue);
+      } catch (error) {
+        this.options.onError?.(error, schedule);
+      }
+    }
+    return due.map((schedule) => schedule.name);
+  }
+
+  private save(): void {
+    const { file } = this.options;
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(this.list(), null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  }
+}
