@@ -40,3 +40,22 @@ export const serviceRecordSchema = z.object({
 export const commentInput = z.strictObject({
   text: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
 });
+
+/** A new timeline entry, stamped with the context's clock and a fresh id. */
+export function newRecord(
+  context: { clock: { now(): Date }; ids: { next(): string } },
+  workOrderId: string,
+  kind: RecordKind,
+  actorId: string | undefined,
+  extra: { text?: string; data?: Record<string, unknown> } = {},
+): ServiceRecord {
+  return {
+    id: context.ids.next(),
+    workOrderId,
+    at: context.clock.now().toISOString(),
+    kind,
+    ...(actorId ? { actorId } : {}),
+    ...(extra.text ? { text: extra.text } : {}),
+    ...(extra.data ? { data: extra.data } : {}),
+  };
+}

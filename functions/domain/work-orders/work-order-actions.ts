@@ -28,7 +28,7 @@ import {
   renderReminderMail,
   type SetReminderInput,
 } from './reminder';
-import type { RecordKind, ServiceRecord } from './service-record';
+import { newRecord, type RecordKind, type ServiceRecord } from './service-record';
 import type { WorkOrder } from './work-order';
 import type { WorkOrderService } from './work-order-service';
 import type { WorkOrderType } from './work-order-type';
@@ -90,15 +90,7 @@ abstract class ActionBase {
     actorId: string | undefined,
     extra: { text?: string; data?: Record<string, unknown> } = {},
   ): ServiceRecord {
-    return {
-      id: this.context.ids.next(),
-      workOrderId,
-      at: this.now(),
-      kind,
-      ...(actorId ? { actorId } : {}),
-      ...(extra.text ? { text: extra.text } : {}),
-      ...(extra.data ? { data: extra.data } : {}),
-    };
+    return newRecord(this.context, workOrderId, kind, actorId, extra);
   }
 }
 

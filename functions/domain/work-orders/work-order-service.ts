@@ -19,7 +19,7 @@ import { assertCanHandle, canRead, type WorkOrderViewer } from './access';
 import { workOrderEvent } from './events';
 import type { WorkOrderRepository, WorkOrderSummary } from './ports';
 import { type Scene, viewsOfScene } from './scenes';
-import type { RecordKind, ServiceRecord } from './service-record';
+import { newRecord, type RecordKind, type ServiceRecord } from './service-record';
 import { type OrganisationDirectory, viewerFor } from './viewer';
 import {
   assertHandleable,
@@ -527,15 +527,7 @@ export class WorkOrderService {
     principal: Principal,
     extra: { text?: string; data?: Record<string, unknown> } = {},
   ): ServiceRecord {
-    return {
-      id: this.context.ids.next(),
-      workOrderId,
-      at: this.now(),
-      kind,
-      actorId: principal.userId,
-      ...(extra.text ? { text: extra.text } : {}),
-      ...(extra.data ? { data: extra.data } : {}),
-    };
+    return newRecord(this.context, workOrderId, kind, principal.userId, extra);
   }
 
   private event(
