@@ -42,6 +42,8 @@ export interface WorkOrderRepository {
     effects?: (workOrder: WorkOrder) => WriteEffects,
   ): Promise<WorkOrder>;
   get(tenantId: string, id: string): Promise<WorkOrder | undefined>;
+  /** Many at once (batches); the ones that do not exist are absent from the map. */
+  getMany(tenantId: string, ids: string[]): Promise<Map<string, WorkOrder>>;
   findByNumber(tenantId: string, number: string): Promise<WorkOrder | undefined>;
   /** Fails with VersionConflictError when the stored version is no longer `previous.version`. */
   update(

@@ -291,19 +291,25 @@ export class WorkOrderService {
     // A batch checks many work orders: load the viewer's team below once instead of walking up per order.
     await viewer.subordinates();
     const unique = [...new Set(ids)];
+    const found = await this.workOrders.getMany(principal.tenantId, unique);
     const results = new Map<string, { id: string; outcome: BatchOutcome; number?: string }>();
     const queue = [...unique];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        results.set(id, await this.assignOne(principal, viewer, id, owner as User));
+        results.set(id, await this.assignOne(principal, viewer, id, found.get(id), owner as User));
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, unique.length) }, worker));
     return unique.map((id) => results.get(id) as { id: string; outcome: BatchOutcome });
   }
 
-  private async assignOne(principal: Principal, viewer: WorkOrderViewer, id: string, owner: User) {
-    const workOrder = await this.workOrders.get(principal.tenantId, id);
+  private async assignOne(
+    principal: Principal,
+    viewer: WorkOrderViewer,
+    id: string,
+    workOrder: WorkOrder | undefined,
+    owner: User,
+  ) {
     if (!workOrder || !(await canRead(workOrder, viewer))) return { id, outcome: 'not-found' as const };
     const answer = (outcome: BatchOutcome) => ({ id, outcome, number: workOrder.number });
     if (workOrder.lifecycle === 'obsolete') return answer('obsolete');

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
@@ -121,6 +121,31 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       }),
     );
     return Item ? toEntity<WorkOrder>(Item) : undefined;
+  }
+
+  async getMany(tenantId: string, ids: string[]): Promise<Map<string, WorkOrder>> {
+    const found = new Map<string, WorkOrder>();
+    // BatchGetItem takes 100 keys a call and may hand some back unprocessed: ask again for those.
+    for (let i = 0; i < ids.length; i += 100) {
+      let keysLeft: Record<string, unknown>[] = ids
+        .slice(i, i + 100)
+        .map((id) => ({ ...keys.workOrder(tenantId, id) }));
+      for (let attempt = 0; keysLeft.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const { Responses = {}, UnprocessedKeys = {} } = await this.table.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table.tableName]: { Keys: keysLeft, ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses[this.table.tableName] ?? []) {
+          const workOrder = toEntity<WorkOrder>(item);
+          found.set(workOrder.id, workOrder);
+        }
+        keysLeft = UnprocessedKeys[this.table.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   async findByNumber(tenantId: string, number: string): Promise<WorkOrder | undefined> {
