@@ -294,19 +294,13 @@ export class StatelessStack extends Stack {
     }).bindTable(stateful.table, 'read');
     stateful.userPool.grant(provisioner, ...IDENTITY_DIRECTORY_ACTIONS);
 
-    new events.Rule(this, 'IdentityEvents', {
-      eventBus: this.eventBus,
-      description: 'User and tenant changes that a Cognito login must follow',
-      eventPattern: { source: [IDENTITY_EVENTS.source], detailType: [...IDENTITY_EVENTS.types] },
-      targets: [
-        new targets.LambdaFunction(provisioner.function, {
-          // Only for events EventBridge cannot hand to Lambda at all; failed runs go to the function's DLQ.
-          deadLetterQueue,
-          maxEventAge: Duration.hours(6),
-          retryAttempts: 20,
-        }),
-      ],
-    });
+    this.subscribe(
+      'IdentityEvents',
+      'User and tenant changes that a Cognito login must follow',
+      IDENTITY_EVENTS,
+      provisioner,
+      deadLetterQueue,
+    );
     return provisioner;
   }
 
@@ -335,21 +329,13 @@ export class StatelessStack extends Stack {
       deadLetterQueue: mailerDeadLetterQueue,
     }).bindTable(stateful.table, 'readWrite');
     mailer.role.addToPrincipalPolicy(sendAsMailDomain);
-    new events.Rule(this, 'WorkOrderForwardedEvents', {
-      eventBus: this.eventBus,
-      description: 'Forwarded work orders, to be mailed',
-      eventPattern: {
-        source: [mailerDefinition.events.source],
-        detailType: [...mailerDefinition.events.types],
-      },
-      targets: [
-        new targets.LambdaFunction(mailer.function, {
-          deadLetterQueue: mailerDeadLetterQueue,
-          maxEventAge: Duration.hours(6),
-          retryAttempts: 20,
-        }),
-      ],
-    });
+    this.subscribe(
+      'WorkOrderForwardedEvents',
+      'Forwarded work orders, to be mailed',
+      mailerDefinition.events,
+      mailer,
+      mailerDeadLetterQueue,
+    );
 
     const reminderDeadLetterQueue = this.deadLetterQueue('ReminderDeadLetterQueue');
     const reminder = new ServiceFunction(this, 'Reminder', {
@@ -463,6 +449,32 @@ export class StatelessStack extends Stack {
         fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       );
     }
+  }
+
+  /**
+   * A rule on this stack's bus invoking a function for some event types. The
+   * target's DLQ only gets events EventBridge cannot hand to Lambda at all;
+   * failed runs go to the function's own DLQ (the same queue here).
+   */
+  private subscribe(
+    id: string,
+    description: string,
+    pattern: { source: string; types: readonly string[] },
+    fn: ServiceFunction,
+    deadLetterQueue: sqs.IQueue,
+  ): events.Rule {
+    return new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      description,
+      eventPattern: { source: [pattern.source], detailType: [...pattern.types] },
+      targets: [
+        new targets.LambdaFunction(fn.function, {
+          deadLetterQueue,
+          maxEventAge: Duration.hours(6),
+          retryAttempts: 20,
+        }),
+      ],
+    });
   }
 
   private deadLetterQueue(id: string): sqs.Queue {
