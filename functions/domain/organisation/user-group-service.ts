@@ -1,7 +1,7 @@
 import { ValidationError } from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
-import { DEFAULT_PAGE_SIZE, type Page, type PageRequest } from '../shared/entity';
+import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { assertVersion, MasterDataService } from '../shared/master-data-service';
 import type { Repository, WriteEffects } from '../shared/ports';
 import type { User } from './user';
@@ -50,10 +50,7 @@ export class UserGroupService extends MasterDataService<
   ): Promise<Page<Membership>> {
     authorize(principal, 'user-group:read');
     await this.load(principal, groupId);
-    return this.groups.members(principal.tenantId, groupId, {
-      limit: page.limit ?? DEFAULT_PAGE_SIZE,
-      cursor: page.cursor,
-    });
+    return this.groups.members(principal.tenantId, groupId, pageRequest(page));
   }
 
   async changeMembers(principal: Principal, groupId: string, input: ChangeMembersInput): Promise<UserGroup> {

@@ -21,3 +21,11 @@ export interface Page<T> {
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
+
+/** A page request with the defaults filled in and the size bounded: one rule for every list. */
+export function pageRequest(page: Partial<PageRequest>): PageRequest {
+  return {
+    limit: Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
+  };
+}

@@ -2,7 +2,7 @@ import type { Clock, IdGenerator } from '../../shared/clock';
 import { NotFoundError, ValidationError, VersionConflictError } from '../../shared/errors';
 import { authorize, type Permission } from '../access/permissions';
 import type { Principal } from '../access/principal';
-import { DEFAULT_PAGE_SIZE, type Entity, type Page, type PageRequest } from './entity';
+import { type Entity, type Page, type PageRequest, pageRequest } from './entity';
 import type { DomainEvent } from './events';
 import type { IdempotencyClaim, Repository } from './ports';
 
@@ -42,10 +42,7 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
 
   async list(principal: Principal, page: Partial<PageRequest>): Promise<Page<T>> {
     authorize(principal, this.rules.permissions.read);
-    return this.repository.list(principal.tenantId, {
-      limit: page.limit ?? DEFAULT_PAGE_SIZE,
-      cursor: page.cursor,
-    });
+    return this.repository.list(principal.tenantId, pageRequest(page));
   }
 
   async create(principal: Principal, input: TCreate, idempotency?: IdempotencyClaim): Promise<T> {

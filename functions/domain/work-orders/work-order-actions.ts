@@ -4,7 +4,7 @@ import type { Account } from '../customers/account';
 import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
 import type { User } from '../organisation/user';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from '../shared/entity';
+import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import type { DomainEvent } from '../shared/events';
 import { automaticMailHeaders, type OutboundMail, type OutgoingMail } from '../shared/mail';
 import type { ServiceContext } from '../shared/master-data-service';
@@ -264,10 +264,7 @@ export class WorkOrderReminders extends ActionBase {
 
   async list(principal: Principal, workOrderId: string, page: Partial<PageRequest>): Promise<Page<Reminder>> {
     const workOrder = await this.workOrders.get(principal, workOrderId);
-    return this.reminders.list(principal.tenantId, workOrder.id, {
-      limit: Math.min(page.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-      cursor: page.cursor,
-    });
+    return this.reminders.list(principal.tenantId, workOrder.id, pageRequest(page));
   }
 
   /** Who set it, whom it reminds, and whoever may handle the work order may cancel a reminder. */

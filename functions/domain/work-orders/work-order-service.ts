@@ -11,7 +11,7 @@ import type { Account } from '../customers/account';
 import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
 import type { User } from '../organisation/user';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from '../shared/entity';
+import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import type { DomainEvent } from '../shared/events';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { IdempotencyClaim } from '../shared/ports';
@@ -200,8 +200,7 @@ export class WorkOrderService {
       views,
       sort: request.sort ?? 'created',
       order: request.order ?? 'desc',
-      limit: Math.min(request.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-      cursor: request.cursor,
+      ...pageRequest(request),
     });
     return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
@@ -220,10 +219,7 @@ export class WorkOrderService {
 
   async records(principal: Principal, id: string, page: Partial<PageRequest>): Promise<Page<ServiceRecord>> {
     await this.get(principal, id);
-    return this.workOrders.records(principal.tenantId, id, {
-      limit: page.limit ?? DEFAULT_PAGE_SIZE,
-      cursor: page.cursor,
-    });
+    return this.workOrders.records(principal.tenantId, id, pageRequest(page));
   }
 
   async comment(principal: Principal, id: string, text: string): Promise<ServiceRecord> {

@@ -1,5 +1,5 @@
 import { authorize } from '../../../domain/access/permissions';
-import { DEFAULT_PAGE_SIZE } from '../../../domain/shared/entity';
+import { pageRequest } from '../../../domain/shared/entity';
 import { NotFoundError } from '../../../shared/errors';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { implement } from '../../../shared/http/route';
@@ -17,17 +17,11 @@ export const handler = apiHandler(
     ...masterDataImplementations(deviceRoutes, devices),
     implement(customerRoutes.accountContacts, async ({ principal, params, query }) => {
       const account = await accounts.get(principal, params.id);
-      return repositories.contacts.ofAccount(principal.tenantId, account.id, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        cursor: query.cursor,
-      });
+      return repositories.contacts.ofAccount(principal.tenantId, account.id, pageRequest(query));
     }),
     implement(customerRoutes.accountDevices, async ({ principal, params, query }) => {
       const account = await accounts.get(principal, params.id);
-      return repositories.devices.ofAccount(principal.tenantId, account.id, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        cursor: query.cursor,
-      });
+      return repositories.devices.ofAccount(principal.tenantId, account.id, pageRequest(query));
     }),
     implement(customerRoutes.deviceLookup, async ({ principal, query }) => {
       authorize(principal, 'customer:read');

@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE } from '../../../domain/shared/entity';
+import { pageRequest } from '../../../domain/shared/entity';
 import { apiHandler } from '../../../shared/http/api-handler';
 import { implement } from '../../../shared/http/route';
 import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
@@ -15,10 +15,7 @@ export const handler = apiHandler(
     ...masterDataImplementations(userRoutes, users),
     implement(organisationRoutes.subordinates, async ({ principal, params, query }) => {
       const user = await users.get(principal, params.id);
-      return repositories.users.subordinates(principal.tenantId, user.id, {
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        cursor: query.cursor,
-      });
+      return repositories.users.subordinates(principal.tenantId, user.id, pageRequest(query));
     }),
     ...masterDataImplementations(departmentRoutes, departments),
     ...masterDataImplementations(userGroupRoutes, userGroups),
