@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { API_FUNCTIONS, type ApiFunction } from '../functions/handlers/api/catalog';
-import { type RouteContract, routeKey } from '../functions/shared/http/route';
+import { API_FUNCTIONS, type ApiFunction } from '../functions/handlers/api/api-functions';
+import { type RouteContract, routeKey } from '../functions/handlers/api/http/route';
 import { type DevClaims, verifyDevToken } from './auth/dev-jwt';
 import { lambdaContext } from './lambda-context';
 import { ROOT } from './paths';

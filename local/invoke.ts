@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_FUNCTIONS } from '../functions/handlers/api/catalog';
-import { EVENT_FUNCTIONS } from '../functions/handlers/catalog';
+import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
+import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { LocalEventBus } from './bus/local-bus';
 import { lambdaContext } from './lambda-context';
 import { LOCAL_DEFAULTS, ROOT, STATE_DIR } from './paths';

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition';
 import { ROLES } from '../../functions/domain/access/principal';
-import { CLAIMS } from '../../functions/shared/http/claims';
+import { CLAIMS } from '../../functions/handlers/api/http/claims';
 import type { RegionSettings } from '../config/app-config';
 
 export interface StatefulStackProps extends StackProps {

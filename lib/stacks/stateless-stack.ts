@@ -33,9 +33,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
 import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
-import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/catalog';
-import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
-import type { RouteContract } from '../../functions/shared/http/route';
+import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/api-functions';
+import type { RouteContract } from '../../functions/handlers/api/http/route';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionSettings } from '../config/app-config';
 import { ServiceFunction } from '../constructs/service-function';
 

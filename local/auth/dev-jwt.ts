@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loginName } from '../../functions/domain/organisation/identity';
-import { CLAIMS } from '../../functions/shared/http/claims';
+import { CLAIMS } from '../../functions/handlers/api/http/claims';
 import { STATE_DIR } from '../paths';
 
 /**

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DomainEvent } from '../../functions/domain/shared/events';
-import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
 import { defaultDependencies } from '../../functions/handlers/dependencies';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { createWorkOrderMailer } from '../../functions/handlers/events/work-order-mailer';
 import { createReminderHandler } from '../../functions/handlers/schedules/reminder';
 import {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Principal } from '../../functions/domain/access/principal';
-import { API_FUNCTIONS } from '../../functions/handlers/api/catalog';
-import { EVENT_FUNCTIONS } from '../../functions/handlers/catalog';
+import { API_FUNCTIONS } from '../../functions/handlers/api/api-functions';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { startApiServer } from '../../local/api-server';
 import { signDevToken } from '../../local/auth/dev-jwt';
 import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb/launcher';

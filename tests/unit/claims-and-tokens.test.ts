@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../functions/adapters/dynamodb/cursor';
-import { principalFromEvent } from '../../functions/shared/http/claims';
+import { principalFromEvent } from '../../functions/handlers/api/http/claims';
 import { signDevToken, verifyDevToken } from '../../local/auth/dev-jwt';
 
 const withClaims = (claims: Record<string, string | string[]>) =>

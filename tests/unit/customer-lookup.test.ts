@@ -20,7 +20,7 @@ import {
   phoneTokens,
   words,
 } from '../../functions/domain/customers/lookup';
-import { ForbiddenError, ValidationError } from '../../functions/shared/errors';
+import { ForbiddenError, ValidationError } from '../../functions/domain/shared/errors';
 
 const base = {
   tenantId: 't1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeMime, encodedWords, quotedPrintable, rfc5322Date } from '../../functions/adapters/ses/mime';
+import { ValidationError } from '../../functions/domain/shared/errors';
 import { automaticMailHeaders, escapeHtml } from '../../functions/domain/shared/mail';
-import { ValidationError } from '../../functions/shared/errors';
 
 /** Just enough of a MIME reader to check what the composer wrote. */
 function parse(raw: string) {

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Transaction } from '../../functions/adapters/dynamodb/transaction';
-import { ConflictError, NotFoundError } from '../../functions/shared/errors';
+import { ConflictError, NotFoundError } from '../../functions/domain/shared/errors';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 const dynamo = mockClient(documentClient);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../functions/domain/shared/errors';
 import { CsvSyntaxError, csvCell, formatCsv, parseCsv } from '../../functions/domain/work-orders/csv';
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, readImportFile } from '../../functions/domain/work-orders/import';
-import { ValidationError } from '../../functions/shared/errors';
 
 const cellsOf = (text: string) => parseCsv(text).map((record) => record.cells);
 

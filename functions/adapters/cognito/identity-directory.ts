@@ -12,7 +12,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Identity, type IdentityDirectory, loginName } from '../../domain/organisation/identity';
-import { ConflictError } from '../../shared/errors';
+import { ConflictError } from '../../domain/shared/errors';
 
 const TENANT_ATTRIBUTE = 'custom:tenantId';
 

@@ -1,7 +1,7 @@
+import { ConflictError, IdempotencyKeyTakenError } from '../../domain/shared/errors';
 import type { DomainEvent } from '../../domain/shared/events';
 import type { WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
-import { ConflictError, IdempotencyKeyTakenError } from '../../shared/errors';
 import { keys } from './keys';
 import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';

@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Entity, Page, PageRequest } from '../../domain/shared/entity';
+import { ConflictError, VersionConflictError } from '../../domain/shared/errors';
 import type { Repository, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
-import { ConflictError, VersionConflictError } from '../../shared/errors';
 import type { TableContext } from './client';
 import { addEffects } from './effects';
 import { type IndexKeys, KEY_ATTRIBUTES, keys, type MasterDataType } from './keys';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../shared/errors';
+import { ValidationError } from '../../domain/shared/errors';
 import type { TableContext } from './client';
 
 /** One index partition taking part in a merge. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ValidationError } from '../../domain/shared/errors';
 import { addressOf, type OutgoingMail } from '../../domain/shared/mail';
-import { ValidationError } from '../../shared/errors';
 
 /**
  * A MIME composer for the mail we send (RFC 5322, RFC 2045-2047): UTF-8

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../shared/errors';
+import { ForbiddenError } from '../shared/errors';
 import type { Principal, Role } from './principal';
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
+import { ConflictError } from '../shared/errors';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
 import { address, email, entityFields, expectedVersion, optionalText, phone, text } from '../shared/schema';

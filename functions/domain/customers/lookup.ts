@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { ValidationError } from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../organisation/tenant';
+import { ValidationError } from '../shared/errors';
 import type { Account } from './account';
 import type { Contact } from './contact';
 

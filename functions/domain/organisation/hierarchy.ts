@@ -1,4 +1,4 @@
-import { ValidationError } from '../../shared/errors';
+import { ValidationError } from '../shared/errors';
 
 /** How far up a chain (superiors, parent departments) we walk before refusing it. */
 export const MAX_HIERARCHY_DEPTH = 25;

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
+import { NotFoundError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import { assertVersion } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';

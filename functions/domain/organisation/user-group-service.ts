@@ -1,7 +1,7 @@
-import { ValidationError } from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { type Page, type PageRequest, pageRequest } from '../shared/entity';
+import { ValidationError } from '../shared/errors';
 import { assertVersion, MasterDataService } from '../shared/master-data-service';
 import type { Repository, WriteEffects } from '../shared/ports';
 import type { User } from './user';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { ConflictError } from '../../shared/errors';
 import { ROLES } from '../access/principal';
 import type { Entity } from '../shared/entity';
+import { ConflictError } from '../shared/errors';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
 import { email, entityFields, expectedVersion, identifier, phone, text } from '../shared/schema';

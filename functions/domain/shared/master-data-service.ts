@@ -1,8 +1,8 @@
 import type { Clock, IdGenerator } from '../../shared/clock';
-import { NotFoundError, ValidationError, VersionConflictError } from '../../shared/errors';
 import { authorize, type Permission } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { type Entity, type Page, type PageRequest, pageRequest } from './entity';
+import { NotFoundError, ValidationError, VersionConflictError } from './errors';
 import type { DomainEvent } from './events';
 import type { IdempotencyClaim, Repository } from './ports';
 

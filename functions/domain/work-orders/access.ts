@@ -1,5 +1,5 @@
-import { ForbiddenError } from '../../shared/errors';
 import type { Role } from '../access/principal';
+import { ForbiddenError } from '../shared/errors';
 import type { ViewerContext } from './scenes';
 import type { WorkOrder } from './work-order';
 

@@ -1,15 +1,15 @@
 import * as z from 'zod/mini';
+import { authorize } from '../access/permissions';
+import type { Principal } from '../access/principal';
+import { createDeviceInput } from '../customers/device';
+import { MAX_PAGE_SIZE } from '../shared/entity';
 import {
   ConflictError,
   DomainError,
   type FieldError,
   IdempotencyKeyReusedError,
   ValidationError,
-} from '../../shared/errors';
-import { authorize } from '../access/permissions';
-import type { Principal } from '../access/principal';
-import { createDeviceInput } from '../customers/device';
-import { MAX_PAGE_SIZE } from '../shared/entity';
+} from '../shared/errors';
 import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from '../shared/ports';
 import { type CsvRecord, CsvSyntaxError, formatCsv, formatCsvRows, parseCsv } from './csv';
 import type { WorkOrderSummary } from './ports';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ValidationError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
+import { ValidationError } from '../shared/errors';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges } from '../shared/partial';
 import { entityFields, expectedVersion, identifier } from '../shared/schema';

@@ -1,7 +1,7 @@
-import { ConflictError } from '../../shared/errors';
 import { hasRole, type Principal } from '../access/principal';
 import { MAX_HIERARCHY_DEPTH } from '../organisation/hierarchy';
 import type { TenantSettings } from '../organisation/tenant';
+import { ConflictError } from '../shared/errors';
 import type { WorkOrderViewer } from './access';
 import type { SharedSources } from './scenes';
 import type { SharingRule, SharingTarget } from './sharing-rule';

@@ -1,10 +1,10 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Principal } from '../access/principal';
 import type { Account } from '../customers/account';
 import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
 import type { User } from '../organisation/user';
 import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import { automaticMailHeaders, type OutboundMail, type OutgoingMail } from '../shared/mail';
 import type { ServiceContext } from '../shared/master-data-service';

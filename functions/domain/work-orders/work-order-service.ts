@@ -1,10 +1,3 @@
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-  VersionConflictError,
-} from '../../shared/errors';
 import { authorize } from '../access/permissions';
 import { hasRole, type Principal } from '../access/principal';
 import type { Account } from '../customers/account';
@@ -12,6 +5,13 @@ import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
 import type { User } from '../organisation/user';
 import { type Page, type PageRequest, pageRequest } from '../shared/entity';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { IdempotencyClaim } from '../shared/ports';

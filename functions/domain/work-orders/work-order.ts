@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ConflictError } from '../../shared/errors';
 import type { Entity } from '../shared/entity';
+import { ConflictError } from '../shared/errors';
 import { address, entityFields, expectedVersion, identifier, optionalText, text } from '../shared/schema';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;

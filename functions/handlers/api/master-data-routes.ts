@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { Entity } from '../../domain/shared/entity';
 import type { MasterDataService } from '../../domain/shared/master-data-service';
 import { idParams, pageQuery } from '../../domain/shared/schema';
-import { defineRoute, implement, type RouteImplementation } from '../../shared/http/route';
+import { defineRoute, implement, type RouteImplementation } from './http/route';
 
 export const listResponse = (item: z.ZodMiniType) =>
   z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });

@@ -5,8 +5,8 @@ import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-direct
 import { IDENTITY_EVENTS, type IdentityDirectory } from '../../domain/organisation/identity';
 import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
 import type { User } from '../../domain/organisation/user';
+import { ValidationError } from '../../domain/shared/errors';
 import { domainEventSchema } from '../../domain/shared/events';
-import { ValidationError } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import { defaultDependencies, repositories } from '../dependencies';
 

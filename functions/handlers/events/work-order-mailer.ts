@@ -1,9 +1,9 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { SesMailer } from '../../adapters/ses/mailer';
+import { ValidationError } from '../../domain/shared/errors';
 import { type DomainEvent, domainEventSchema } from '../../domain/shared/events';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
-import { ValidationError } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import { defaultDependencies } from '../dependencies';
 import { workOrderMailer } from '../work-order-action-dependencies';

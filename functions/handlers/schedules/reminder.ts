@@ -1,8 +1,8 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../../adapters/ses/mailer';
+import { ValidationError } from '../../domain/shared/errors';
 import { reminderDuePayload } from '../../domain/work-orders/reminder';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
-import { ValidationError } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import { defaultDependencies } from '../dependencies';
 import { workOrderMailer } from '../work-order-action-dependencies';

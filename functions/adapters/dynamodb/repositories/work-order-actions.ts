@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
+import { ConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { Reminder, ReminderRepository } from '../../../domain/work-orders/reminder';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
@@ -11,7 +12,6 @@ import type {
   TimelineReader,
 } from '../../../domain/work-orders/work-order-actions';
 import type { Clock } from '../../../shared/clock';
-import { ConflictError } from '../../../shared/errors';
 import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';

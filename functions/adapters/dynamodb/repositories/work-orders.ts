@@ -1,12 +1,12 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
+import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
 import { type View, viewsOf } from '../../../domain/work-orders/scenes';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import { formatNumber, type WorkOrder } from '../../../domain/work-orders/work-order';
 import type { Clock } from '../../../shared/clock';
-import { ConflictError, VersionConflictError } from '../../../shared/errors';
 import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';

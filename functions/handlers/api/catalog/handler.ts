@@ -1,5 +1,5 @@
-import { apiHandler } from '../../../shared/http/api-handler';
 import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { apiHandler } from '../http/api-handler';
 import { masterDataImplementations } from '../master-data-routes';
 import { productRoutes } from './routes';
 

@@ -1,9 +1,9 @@
 import { authorize } from '../../../domain/access/permissions';
 import { pageRequest } from '../../../domain/shared/entity';
-import { NotFoundError } from '../../../shared/errors';
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement } from '../../../shared/http/route';
+import { NotFoundError } from '../../../domain/shared/errors';
 import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { apiHandler } from '../http/api-handler';
+import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { accountRoutes, contactRoutes, customerRoutes, deviceRoutes } from './routes';
 

@@ -8,7 +8,7 @@ import {
 } from '../../../domain/customers/device';
 import { customerLookupQuery, customerLookupResponse } from '../../../domain/customers/lookup';
 import { idParams, pageQuery } from '../../../domain/shared/schema';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 import { listResponse, masterDataRoutes } from '../master-data-routes';
 
 const TAG = 'Customers';

@@ -1,7 +1,7 @@
 import { pageRequest } from '../../../domain/shared/entity';
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement } from '../../../shared/http/route';
 import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { apiHandler } from '../http/api-handler';
+import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { departmentRoutes, organisationRoutes, userGroupRoutes, userRoutes } from './routes';
 

@@ -13,7 +13,7 @@ import {
   userGroupSchema,
 } from '../../../domain/organisation/user-group';
 import { idParams, pageQuery } from '../../../domain/shared/schema';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 import { listResponse, masterDataRoutes } from '../master-data-routes';
 
 const TAG = 'Organisation';

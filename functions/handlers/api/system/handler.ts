@@ -1,6 +1,6 @@
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement } from '../../../shared/http/route';
-import { allRoutes } from '../catalog';
+import { allRoutes } from '../api-functions';
+import { apiHandler } from '../http/api-handler';
+import { implement } from '../http/route';
 import { openApiDocument } from './openapi';
 import { systemRoutes } from './routes';
 

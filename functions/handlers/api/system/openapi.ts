@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { RouteContract } from '../../../shared/http/route';
+import type { RouteContract } from '../http/route';
 
 type JsonSchema = Record<string, unknown>;
 

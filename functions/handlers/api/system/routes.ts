@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 
 export const systemRoutes = {
   health: defineRoute({

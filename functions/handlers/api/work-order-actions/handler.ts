@@ -4,10 +4,10 @@ import {
   reminderScheduleTargetFromEnv,
 } from '../../../adapters/scheduler/reminders';
 import type { ReminderScheduler } from '../../../domain/work-orders/reminder';
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement, rawResponse } from '../../../shared/http/route';
 import { defaultDependencies, idempotencyStore } from '../../dependencies';
 import { localReminderScheduler, workOrderActionServices } from '../../work-order-action-dependencies';
+import { apiHandler } from '../http/api-handler';
+import { implement, rawResponse } from '../http/route';
 import { PRINT_HEADERS, renderPrintPage } from './print';
 import { workOrderActionRoutes as routes } from './routes';
 

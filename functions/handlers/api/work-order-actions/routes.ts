@@ -3,7 +3,7 @@ import { identifier, idParams, pageQuery } from '../../../domain/shared/schema';
 import { forwardInput } from '../../../domain/work-orders/forward';
 import { reminderSchema, setReminderInput } from '../../../domain/work-orders/reminder';
 import { serviceRecordSchema } from '../../../domain/work-orders/service-record';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 import { listResponse } from '../master-data-routes';
 
 const TAG = 'Work orders';

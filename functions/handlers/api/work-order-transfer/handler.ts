@@ -1,8 +1,8 @@
 import { WorkOrderCsvTransfer } from '../../../domain/work-orders/import';
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement, rawResponse } from '../../../shared/http/route';
 import { defaultDependencies, idempotencyStore } from '../../dependencies';
 import { workOrderServices } from '../../work-order-dependencies';
+import { apiHandler } from '../http/api-handler';
+import { implement, rawResponse } from '../http/route';
 import { workOrderTransferRoutes as routes } from './routes';
 
 const deps = defaultDependencies();

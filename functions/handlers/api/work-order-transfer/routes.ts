@@ -6,7 +6,7 @@ import {
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
 } from '../../../domain/work-orders/import';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 import { sceneQuery } from '../work-orders/routes';
 
 const TAG = 'Work orders';

@@ -1,8 +1,8 @@
 import { authorize } from '../../../domain/access/permissions';
-import { apiHandler } from '../../../shared/http/api-handler';
-import { implement } from '../../../shared/http/route';
 import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
 import { workOrderServices } from '../../work-order-dependencies';
+import { apiHandler } from '../http/api-handler';
+import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { workOrderRoutes as routes, sharingRuleRoutes, workOrderTypeRoutes } from './routes';
 

@@ -24,7 +24,7 @@ import {
   updateWorkOrderTypeInput,
   workOrderTypeSchema,
 } from '../../../domain/work-orders/work-order-type';
-import { defineRoute } from '../../../shared/http/route';
+import { defineRoute } from '../http/route';
 import { deleteQuery, listResponse, masterDataRoutes } from '../master-data-routes';
 
 const TAG = 'Work orders';

@@ -1,6 +1,6 @@
-import type { RouteContract } from '../../shared/http/route';
 import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
+import type { RouteContract } from './http/route';
 import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
 import { allWorkOrderActionRoutes } from './work-order-actions/routes';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isRole, type Principal } from '../../domain/access/principal';
-import { userIdFromLoginName } from '../../domain/organisation/identity';
-import { UnauthorizedError } from '../errors';
+import { isRole, type Principal } from '../../../domain/access/principal';
+import { userIdFromLoginName } from '../../../domain/organisation/identity';
+import { UnauthorizedError } from '../../../domain/shared/errors';
 
 /**
  * Claim names as Cognito puts them in ID tokens; the local dev tokens use the

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod/mini';
-import type { Principal } from '../../domain/access/principal';
-import type { IdempotencyClaim, IdempotencyStore } from '../../domain/shared/ports';
+import type { Principal } from '../../../domain/access/principal';
 import {
   type FieldError,
   IdempotencyKeyReusedError,
   IdempotencyKeyTakenError,
   ValidationError,
-} from '../errors';
-import { createLogger, type Logger } from '../logger';
+} from '../../../domain/shared/errors';
+import type { IdempotencyClaim, IdempotencyStore } from '../../../domain/shared/ports';
+import { createLogger, type Logger } from '../../../shared/logger';
 import { principalFromEvent } from './claims';
 import { problem, problemResponse, toProblem } from './problem';
 import {

@@ -1,6 +1,6 @@
 /**
  * Typed errors raised by the domain and the adapters. They are mapped to HTTP
- * in exactly one place: `shared/http/problem.ts`.
+ * in exactly one place: `handlers/api/http/problem.ts`.
  */
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `address.postalCode` or `body.name`. */

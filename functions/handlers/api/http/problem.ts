@@ -5,7 +5,7 @@ import {
   type FieldError,
   IdempotencyKeyReusedError,
   ValidationError,
-} from '../errors';
+} from '../../../domain/shared/errors';
 
 const STATUS: Record<DomainError['kind'], number> = {
   validation: 400,

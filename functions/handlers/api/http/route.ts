@@ -1,7 +1,7 @@
 import type { z } from 'zod/mini';
-import type { Principal } from '../../domain/access/principal';
-import type { IdempotencyClaim } from '../../domain/shared/ports';
-import type { Logger } from '../logger';
+import type { Principal } from '../../../domain/access/principal';
+import type { IdempotencyClaim } from '../../../domain/shared/ports';
+import type { Logger } from '../../../shared/logger';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Schema = z.ZodMiniType;
