@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
+import { compose } from '../functions/composition/application';
+import { basePorts } from '../functions/composition/ports';
 import { createTenantInput } from '../functions/domain/organisation/tenant';
-import { createDependencies, services } from '../functions/handlers/dependencies';
 
 const usage = `Usage: npm run create-tenant -- --region REGION --table TABLE_NAME --tenant ID --name "Company" \\
          --admin-email EMAIL --admin-name "Name" [--lookup fuzzy|exact] [--scope own-department|with-sub-departments]
@@ -45,9 +46,9 @@ async function main() {
   process.env.AWS_REGION = values.region;
   const client = createDocumentClient();
   try {
-    const { tenant, admin } = await services(
-      createDependencies({ client, tableName: values.table }),
-    ).tenants.create(input.data);
+    const { tenant, admin } = await compose(
+      basePorts({ client, tableName: values.table }),
+    ).masterData.tenants.create(input.data);
     console.log(
       `Created tenant ${tenant.id} (${tenant.name}) in ${values.region}; first CRM admin ${admin.email} (user ${admin.id}).`,
     );

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS, type ApiFunction } from '../functions/handlers/api/api-functions';
 import { type RouteContract, routeKey } from '../functions/handlers/api/http/route';
 import { type DevClaims, verifyDevToken } from './auth/dev-jwt';
@@ -13,6 +14,11 @@ type Handler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Every API handler module exports `createHandler(app)`; Lambda uses its `handler`, built from the environment. */
+interface HandlerModule {
+  createHandler(app: Application): Handler;
+}
 
 interface CompiledRoute {
   functionName: string;
@@ -50,6 +56,8 @@ function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
  * tokens the way the JWT authorizer verifies Cognito's.
  */
 export async function startApiServer(options: {
+  /** The application every handler is built from (its ports: table, clock, scheduler, mail). */
+  app: Application;
   port: number;
   secret: Buffer;
   host?: string;
@@ -60,8 +68,8 @@ export async function startApiServer(options: {
   const load = (route: CompiledRoute) => {
     let handler = handlers.get(route.entry);
     if (!handler) {
-      handler = import(pathToFileURL(join(ROOT, route.entry)).href).then(
-        (module: { handler: Handler }) => module.handler,
+      handler = import(pathToFileURL(join(ROOT, route.entry)).href).then((module: HandlerModule) =>
+        module.createHandler(options.app),
       );
       handlers.set(route.entry, handler);
     }

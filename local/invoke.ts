@@ -1,37 +1,54 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createDocumentClient } from '../functions/adapters/dynamodb/client';
+import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
+import { createWorkOrderMailer } from '../functions/handlers/events/work-order-mailer';
+import { createReminderHandler } from '../functions/handlers/schedules/reminder';
+import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
+import { createLogger } from '../functions/shared/logger';
 import { LocalEventBus } from './bus/local-bus';
 import { lambdaContext } from './lambda-context';
+import { localApplication } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, ROOT, STATE_DIR } from './paths';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+type CreateHandler = (app: Application) => unknown;
 
-const importHandler = (entry: string) => async () =>
-  ((await import(pathToFileURL(join(ROOT, entry)).href)) as { handler: Handler }).handler;
+const table = {
+  client: createDocumentClient(
+    process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoDbPort}`,
+  ),
+  tableName: process.env.TABLE_NAME ?? LOCAL_DEFAULTS.tableName,
+};
+const local = () =>
+  localApplication({ table, stateDir: STATE_DIR, logger: createLogger({ service: 'invoke' }) });
 
 /** Every function by name; those that reach AWS services get their local stand-ins, as under `npm start`. */
 const functions: Record<string, () => Promise<Handler>> = {
-  ...Object.fromEntries(Object.entries(API_FUNCTIONS).map(([name, fn]) => [name, importHandler(fn.entry)])),
-  'outbox-publisher': async () => {
-    const { createOutboxPublisher } = await import('../functions/handlers/streams/outbox-publisher');
-    return createOutboxPublisher(new LocalEventBus(join(STATE_DIR, 'events.ndjson'))) as Handler;
-  },
+  ...Object.fromEntries(
+    Object.entries(API_FUNCTIONS).map(([name, fn]) => [
+      name,
+      async () =>
+        (
+          (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { createHandler: CreateHandler }
+        ).createHandler(local().app) as Handler,
+    ]),
+  ),
+  'outbox-publisher': async () =>
+    createOutboxPublisher(new LocalEventBus(join(STATE_DIR, 'events.ndjson'))) as Handler,
   // Locally there is no Cognito: the provisioner runs against the real user pool only.
-  'identity-provisioner': importHandler(EVENT_FUNCTIONS['identity-provisioner'].entry),
+  'identity-provisioner': async () =>
+    (
+      (await import(pathToFileURL(join(ROOT, EVENT_FUNCTIONS['identity-provisioner'].entry)).href)) as {
+        handler: Handler;
+      }
+    ).handler,
   // Mail goes to .local/outbox/ as .eml files instead of SES.
-  'work-order-mailer': async () => {
-    const { localWorkOrderMailer } = await import('./mail/work-order-actions');
-    const { createWorkOrderMailer } = await import('../functions/handlers/events/work-order-mailer');
-    return createWorkOrderMailer(localWorkOrderMailer(join(STATE_DIR, 'outbox'))) as Handler;
-  },
-  reminder: async () => {
-    const { localWorkOrderMailer } = await import('./mail/work-order-actions');
-    const { createReminderHandler } = await import('../functions/handlers/schedules/reminder');
-    return createReminderHandler(localWorkOrderMailer(join(STATE_DIR, 'outbox'))) as Handler;
-  },
+  'work-order-mailer': async () => createWorkOrderMailer(local().app.workOrderMailer) as Handler,
+  reminder: async () => createReminderHandler(local().app.workOrderMailer) as Handler,
 };
 
 /**
@@ -48,9 +65,6 @@ async function main() {
     );
     process.exit(2);
   }
-  process.env.TABLE_NAME ??= LOCAL_DEFAULTS.tableName;
-  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoDbPort}`;
-  process.env.AWS_REGION ??= LOCAL_DEFAULTS.region;
   const event = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
   const handler = await load();
   const result = await handler(event, lambdaContext(name ?? 'local'));

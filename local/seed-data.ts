@@ -1,13 +1,13 @@
+import type { MasterDataServices } from '../functions/composition/master-data';
+import type { WorkOrderServices } from '../functions/composition/work-orders';
 import type { Principal } from '../functions/domain/access/principal';
-import type { Services } from '../functions/handlers/dependencies';
-import type { workOrderServices } from '../functions/handlers/work-order-dependencies';
 
 export const DEMO_TENANT = 'demo';
 
 /** The demo tenant: a small organisation with a hierarchy, customers with contacts and devices, a catalogue. */
 export async function seedDemoTenant(
-  svc: Services,
-  wo: ReturnType<typeof workOrderServices>,
+  svc: MasterDataServices,
+  wo: WorkOrderServices,
   tenantId = DEMO_TENANT,
 ): Promise<void> {
   await svc.tenants.create({

@@ -1,6 +1,6 @@
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
-import { createDependencies, services } from '../functions/handlers/dependencies';
-import { workOrderServices } from '../functions/handlers/work-order-dependencies';
+import { compose } from '../functions/composition/application';
+import { basePorts } from '../functions/composition/ports';
 import { LOCAL_DEFAULTS } from './paths';
 import { DEMO_TENANT, seedDemoTenant } from './seed-data';
 
@@ -14,14 +14,14 @@ const TENANT = DEMO_TENANT;
 async function main() {
   const endpoint = process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoDbPort}`;
   const client = createDocumentClient(endpoint);
-  const deps = createDependencies({ client, tableName: LOCAL_DEFAULTS.tableName });
-  const svc = services(deps);
+  const app = compose(basePorts({ client, tableName: LOCAL_DEFAULTS.tableName }));
+  const svc = app.masterData;
   try {
     if (await svc.repositories.tenants.get(TENANT)) {
       console.log(`Tenant ${TENANT} is already seeded; nothing to do.`);
       return;
     }
-    await seedDemoTenant(svc, workOrderServices(deps), TENANT);
+    await seedDemoTenant(svc, app.workOrders, TENANT);
     console.log(`Seeded tenant ${TENANT}: 7 users in a hierarchy, 2 departments, 1 group, 3 accounts, 4 products,\n2 work-order types, a sharing rule and 3 work orders.
 Try:  TOKEN=$(npm run -s token -- --tenant ${TENANT} --user u-manager --role service-manager --role service-staff | tail -1)
       curl -H "authorization: Bearer $TOKEN" 'http://127.0.0.1:${LOCAL_DEFAULTS.apiPort}/work-orders?scene=all'`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createLogger } from '../functions/shared/logger';
 import { startApiServer } from './api-server';
@@ -6,7 +7,7 @@ import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
 import { LocalStreamPoller } from './bus/stream-poller';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
-import { nowFromArgs, startWorkOrderActions } from './mail/work-order-actions';
+import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
 
 /**
@@ -56,10 +57,13 @@ async function main() {
     await poller.start();
     stops.push(() => poller.stop());
 
-    const actions = startWorkOrderActions({ bus, stateDir: STATE_DIR, logger, now: nowFromArgs() });
-    stops.push(actions.stop);
+    const table = { client: createDocumentClient(dynamo.endpoint), tableName };
+    const local = localApplication({ table, stateDir: STATE_DIR, logger, now: nowFromArgs() });
+    subscribeWorkOrderMailer(bus, local.app, logger);
+    local.scheduler.start();
+    stops.push(() => local.scheduler.stop());
 
-    const api = await startApiServer({ port: LOCAL_DEFAULTS.apiPort, secret: devSecret() });
+    const api = await startApiServer({ app: local.app, port: LOCAL_DEFAULTS.apiPort, secret: devSecret() });
     stops.push(() => new Promise((resolve) => api.server.close(resolve)));
 
     console.log(`
@@ -67,8 +71,9 @@ Field service backend, running locally
   API            ${api.url}   (GET ${api.url}/health, GET ${api.url}/openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}, data in ${join(STATE_DIR, 'dynamodb')} (pid ${dynamo.pid})
   Event bus      ${eventsFile}
-  Outbox (mail)  ${actions.outbox.dir}   (one .eml per mail sent)
-  Scheduler      ${join(STATE_DIR, 'schedules.json')}   (clock at ${actions.scheduler.clock.now().toISOString()}; npm start -- --now <ISO> moves it)
+  Outbox (mail)  ${local.outbox.dir}   (one .eml per mail sent)
+  Scheduler      ${join(STATE_DIR, 'schedules.json')}
+  Clock          ${local.clock.now().toISOString()}   (npm start -- --now <ISO> moves it, for the domain and the scheduler alike)
 
 Get a token:   npm run token -- --tenant demo --user u-admin --role crm-admin
 Load demo data: npm run seed

@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
+import type { TableContext } from '../../functions/adapters/dynamodb/client';
+import { type Application, compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import type { DomainEvent } from '../../functions/domain/shared/events';
-import { defaultDependencies } from '../../functions/handlers/dependencies';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { createWorkOrderMailer } from '../../functions/handlers/events/work-order-mailer';
 import { createReminderHandler } from '../../functions/handlers/schedules/reminder';
-import {
-  LOCAL_MAIL_FROM,
-  useLocalReminderScheduler,
-  workOrderMailer,
-} from '../../functions/handlers/work-order-action-dependencies';
+import { LOCAL_MAIL_FROM } from '../../functions/shared/config';
 import type { Logger } from '../../functions/shared/logger';
 import type { LocalEventBus } from '../bus/local-bus';
-import { LocalReminderScheduler } from '../scheduler/local-scheduler';
+import { LocalReminderScheduler, MovableClock } from '../scheduler/local-scheduler';
 import { LocalOutbox } from './outbox';
 
-/** `--now 2027-01-01T08:00:00Z` on the command line: where the local scheduler's clock starts. */
+/** `--now 2027-01-01T08:00:00Z` on the command line: where the one local clock starts. */
 export function nowFromArgs(argv: string[] = process.argv): Date | undefined {
   const index = argv.indexOf('--now');
   if (index < 0) return undefined;
@@ -41,52 +39,61 @@ export function asEventBridgeEvent(event: DomainEvent): EventBridgeEvent<string,
   };
 }
 
-/** The mail side of the work-order actions with `.eml` files in `dir` instead of SES. */
-export function localWorkOrderMailer(dir: string) {
-  return workOrderMailer(
-    defaultDependencies(),
-    new LocalOutbox(dir),
-    process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,
-  );
+export interface LocalApplication {
+  app: Application;
+  outbox: LocalOutbox;
+  scheduler: LocalReminderScheduler;
+  clock: MovableClock;
 }
 
 /**
- * Print, forward and reminders under `npm start`: the work-order mailer on the
- * local bus (as its EventBridge rule), reminders on the in-process scheduler,
- * every mail an `.eml` file in `.local/outbox/`. Needs TABLE_NAME and the
- * DynamoDB endpoint in the environment, as the handlers do.
+ * The application as `npm start` runs it: one movable clock read by the
+ * domain and the scheduler alike, mail as `.eml` files in `stateDir/outbox`,
+ * reminders on the in-process scheduler (not started: `start()` it to fire).
  */
-export function startWorkOrderActions(options: {
-  bus: LocalEventBus;
+export function localApplication(options: {
+  table: TableContext;
   stateDir: string;
   logger: Logger;
-  /** `npm start -- --now <ISO time>`: the scheduler's clock starts there. */
+  /** Where the clock starts (`npm start -- --now <ISO time>`); the wall clock otherwise. */
   now?: Date;
-}) {
-  const outbox = new LocalOutbox(join(options.stateDir, 'outbox'));
-  const mailer = localWorkOrderMailer(outbox.dir);
-  const forwarded = createWorkOrderMailer(mailer, options.logger);
+  /** Keep schedules in `stateDir/schedules.json` across restarts (default: yes). */
+  persistSchedules?: boolean;
+}): LocalApplication {
+  const clock = new MovableClock();
+  if (options.now) clock.moveTo(options.now);
+  const outbox = new LocalOutbox(join(options.stateDir, 'outbox'), () => clock.now());
+  let app: Application | undefined;
+  const scheduler = new LocalReminderScheduler(
+    (due) => createReminderHandler((app as Application).workOrderMailer, options.logger)(due),
+    {
+      clock,
+      ...(options.persistSchedules === false ? {} : { file: join(options.stateDir, 'schedules.json') }),
+      onError: (error, schedule) =>
+        options.logger.error('reminder failed', { schedule: schedule.name, error }),
+    },
+  );
+  app = compose(
+    basePorts(options.table, {
+      clock,
+      mail: outbox,
+      reminders: scheduler,
+      mailFrom: process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,
+    }),
+  );
+  return { app, outbox, scheduler, clock };
+}
+
+/** The work-order mailer on the local bus, as its EventBridge rule in AWS. */
+export function subscribeWorkOrderMailer(bus: LocalEventBus, app: Application, logger: Logger): void {
+  const forwarded = createWorkOrderMailer(app.workOrderMailer, logger);
   const { source, types } = EVENT_FUNCTIONS['work-order-mailer'].events;
   for (const type of types) {
-    options.bus.subscribe({ source, type }, async (event) => {
+    bus.subscribe({ source, type }, async (event) => {
       // A failing target must not stop the bus; in AWS, Lambda retries it and then dead-letters it.
       await forwarded(asEventBridgeEvent(event)).catch((error: unknown) =>
-        options.logger.error('work-order mailer failed', { eventId: event.id, error }),
+        logger.error('work-order mailer failed', { eventId: event.id, error }),
       );
     });
   }
-  const scheduler = new LocalReminderScheduler(createReminderHandler(mailer, options.logger), {
-    file: join(options.stateDir, 'schedules.json'),
-    onError: (error, schedule) => options.logger.error('reminder failed', { schedule: schedule.name, error }),
-  });
-  if (options.now) scheduler.clock.moveTo(options.now);
-  useLocalReminderScheduler(scheduler.start());
-  return {
-    outbox,
-    scheduler,
-    stop: async () => {
-      useLocalReminderScheduler(undefined);
-      await scheduler.stop();
-    },
-  };
 }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import type { Principal } from '../../functions/domain/access/principal';
 import { API_FUNCTIONS } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
@@ -62,17 +65,16 @@ async function apiOperations() {
       AWS_SECRET_ACCESS_KEY: 'local',
       LOG_LEVEL: 'error',
     });
-    // The same module instance the handlers use, so the meter sees their calls.
-    const { defaultDependencies, services } = await import('../../functions/handlers/dependencies');
-    const deps = defaultDependencies();
-    const svc = services(deps);
+    // The handlers are built from this application, so the meter sees their calls.
+    const app = compose(basePorts({ client: createDocumentClient(dynamo.endpoint), tableName }));
+    const svc = app.masterData;
     await svc.tenants.create({
       id: 'bench',
       name: 'Bench',
       admin: { id: 'u-admin', name: 'Admin', email: 'admin@bench.example' },
     });
     const secret = randomBytes(32);
-    const { url, server } = await startApiServer({ port: 0, secret });
+    const { url, server } = await startApiServer({ app, port: 0, secret });
     const token = signDevToken({ tenantId: 'bench', userId: 'u-admin', roles: ['crm-admin'] }, secret);
     const call = async (
       method: string,
@@ -90,7 +92,7 @@ async function apiOperations() {
       return (text ? JSON.parse(text) : {}) as Record<string, string & number>;
     };
 
-    const m = meter(deps.table.client);
+    const m = meter(app.ports.table.client);
     const rows: string[] = [];
     const measure = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
       m.reset();
@@ -184,7 +186,7 @@ async function apiOperations() {
       if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
       return text ? JSON.parse(text) : {};
     };
-    for (const row of await workOrderBench(deps, m, callAs)) console.log(row);
+    for (const row of await workOrderBench(app, m, callAs)) console.log(row);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   } finally {
     await dynamo.stop();

@@ -1,12 +1,10 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import type { Application } from '../../functions/composition/application';
 import type { Principal, Role } from '../../functions/domain/access/principal';
 import type { Scene } from '../../functions/domain/work-orders/scenes';
 import type { BusinessStatus, Priority, WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { formatNumber } from '../../functions/domain/work-orders/work-order';
-import type { Dependencies } from '../../functions/handlers/dependencies';
-import { services } from '../../functions/handlers/dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import type { meter } from './dynamodb-meter';
 
 const TENANT = 'bench-wo';
@@ -21,9 +19,9 @@ const principal = (userId: string, ...roles: Role[]): Principal => ({ tenantId: 
  * a department tree and a sharing rule; then, per scene: items read per page
  * against the page size, Query calls, and the fan-out of the hierarchy scenes.
  */
-export async function workOrderBench(deps: Dependencies, m: Meter, call: Caller): Promise<string[]> {
-  const svc = services(deps);
-  const wo = workOrderServices(deps);
+export async function workOrderBench(app: Application, m: Meter, call: Caller): Promise<string[]> {
+  const svc = app.masterData;
+  const wo = app.workOrders;
   const admin = principal('admin', 'crm-admin');
   await svc.tenants.create({
     id: TENANT,
@@ -92,10 +90,10 @@ export async function workOrderBench(deps: Dependencies, m: Meter, call: Caller)
       ]),
     );
   }
-  await bulkWrite(deps, items);
-  await deps.table.client.send(
+  await bulkWrite(app, items);
+  await app.ports.table.client.send(
     new PutCommand({
-      TableName: deps.table.tableName,
+      TableName: app.ports.table.tableName,
       Item: { ...keys.counter(TENANT, 'WO#2026'), value: COUNT },
     }),
   );
@@ -176,17 +174,17 @@ export async function workOrderBench(deps: Dependencies, m: Meter, call: Caller)
 
 export type Caller = (p: Principal, method: string, path: string, body?: unknown) => Promise<unknown>;
 
-async function bulkWrite(deps: Dependencies, items: Record<string, unknown>[]) {
+async function bulkWrite(app: Application, items: Record<string, unknown>[]) {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   const worker = async () => {
     for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
       let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
       while (pending.length > 0) {
-        const { UnprocessedItems } = await deps.table.client.send(
-          new BatchWriteCommand({ RequestItems: { [deps.table.tableName]: pending } }),
+        const { UnprocessedItems } = await app.ports.table.client.send(
+          new BatchWriteCommand({ RequestItems: { [app.ports.table.tableName]: pending } }),
         );
-        pending = (UnprocessedItems?.[deps.table.tableName] ?? []) as typeof pending;
+        pending = (UnprocessedItems?.[app.ports.table.tableName] ?? []) as typeof pending;
       }
     }
   };

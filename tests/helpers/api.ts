@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { type Application, compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import type { Role } from '../../functions/domain/access/principal';
 import { startApiServer } from '../../local/api-server';
 import { signDevToken } from '../../local/auth/dev-jwt';
@@ -20,6 +22,8 @@ export interface TestApi {
     options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;
   table: Awaited<ReturnType<typeof freshTable>>;
+  /** The application the API's handlers were built from: the same table, clock and ports. */
+  app: Application;
   close(): Promise<void>;
 }
 
@@ -27,12 +31,16 @@ export interface TestApi {
  * The API as a client sees it: the local API Gateway on a loopback port,
  * the real handlers, a fresh table on the run's DynamoDB Local.
  */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(
+  ports: Omit<Parameters<typeof basePorts>[1], 'table'> = {},
+): Promise<TestApi> {
   const table = await freshTable('api');
   const secret = randomBytes(32);
-  const { url, server } = await startApiServer({ port: 0, secret });
+  const app = compose(basePorts(table, ports));
+  const { url, server } = await startApiServer({ app, port: 0, secret });
   return {
     url,
+    app,
     table,
     token: (tenantId, userId, ...roles) => signDevToken({ tenantId, userId, roles }, secret),
     async request(method, path, options = {}) {

@@ -1,8 +1,8 @@
 import type { TableContext } from '../../functions/adapters/dynamodb/client';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import type { Principal, Role } from '../../functions/domain/access/principal';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 
 /**
  * A realistic organisation for the work-order scenes and permissions:
@@ -41,9 +41,9 @@ export interface Organisation {
 }
 
 export async function buildOrganisation(table: TableContext, tenantId = 'fso'): Promise<Organisation> {
-  const deps = createDependencies(table);
-  const svc = services(deps);
-  const wo = workOrderServices(deps);
+  const deps = basePorts(table);
+  const svc = compose(deps).masterData;
+  const wo = compose(deps).workOrders;
   await svc.tenants.create({
     id: tenantId,
     name: 'Field Service Org',

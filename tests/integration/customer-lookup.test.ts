@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import { startTestApi, type TestApi } from '../helpers/api';
 
 interface LookupItem {
@@ -28,7 +29,7 @@ let erika: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  const { tenants } = services(createDependencies(api.table));
+  const { tenants } = compose(basePorts(api.table)).masterData;
   for (const tenant of ['fuzzy-co', 'exact-co', 'other-co']) {
     await tenants.create({
       id: tenant,

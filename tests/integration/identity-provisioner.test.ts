@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import type { MasterDataServices } from '../../functions/composition/master-data';
+import { basePorts } from '../../functions/composition/ports';
 import type { Principal } from '../../functions/domain/access/principal';
 import type { Identity, IdentityDirectory } from '../../functions/domain/organisation/identity';
-import { createDependencies, type Services, services } from '../../functions/handlers/dependencies';
 import { createIdentityProvisioner } from '../../functions/handlers/events/identity-provisioner';
 import { createLogger } from '../../functions/shared/logger';
 import { freshTable } from '../helpers/table';
@@ -23,7 +25,7 @@ class InMemoryDirectory implements IdentityDirectory {
 }
 
 let table: Awaited<ReturnType<typeof freshTable>>;
-let svc: Services;
+let svc: MasterDataServices;
 const directory = new InMemoryDirectory();
 let provision: ReturnType<typeof createIdentityProvisioner>;
 const admin: Principal = { tenantId: 'acme', userId: 'u-admin', roles: ['crm-admin'] };
@@ -42,7 +44,7 @@ const asEventBridge = (detail: unknown): EventBridgeEvent<string, unknown> => {
 
 beforeAll(async () => {
   table = await freshTable('identity');
-  svc = services(createDependencies(table));
+  svc = compose(basePorts(table)).masterData;
   provision = createIdentityProvisioner(
     svc.repositories.users,
     directory,

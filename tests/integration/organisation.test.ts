@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import { startTestApi, type TestApi } from '../helpers/api';
 
 let api: TestApi;
@@ -14,7 +15,7 @@ const post = async (path: string, body: unknown) => {
 beforeAll(async () => {
   api = await startTestApi();
   admin = api.token('initech', 'u-admin', 'crm-admin');
-  await services(createDependencies(api.table)).tenants.create({
+  await compose(basePorts(api.table)).masterData.tenants.create({
     id: 'initech',
     name: 'Initech',
     admin: { id: 'u-admin', name: 'Admin', email: 'admin@initech.example' },
@@ -48,7 +49,7 @@ describe('tenant', () => {
   });
 
   it('cannot be created twice', async () => {
-    const again = services(createDependencies(api.table)).tenants.create({
+    const again = compose(basePorts(api.table)).masterData.tenants.create({
       id: 'initech',
       name: 'Initech again',
       admin: { name: 'Other', email: 'other@initech.example' },
@@ -204,7 +205,7 @@ describe('user groups', () => {
     const deleteWithMembers = await api.request('DELETE', `/user-groups/${group.id}?version=4`, {
       token: admin,
     });
-    const groupsOfA = await services(createDependencies(api.table)).repositories.userGroups.groupsOf(
+    const groupsOfA = await compose(basePorts(api.table)).masterData.repositories.userGroups.groupsOf(
       'initech',
       a.id,
     );

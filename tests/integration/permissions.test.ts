@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import { MASTER_DATA_PERMISSIONS, type Permission } from '../../functions/domain/access/permissions';
 import { ROLES, type Role } from '../../functions/domain/access/principal';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
 import { startTestApi, type TestApi } from '../helpers/api';
 
 let api: TestApi;
@@ -64,7 +65,7 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
 beforeAll(async () => {
   api = await startTestApi();
   admin = api.token('perm', 'perm-admin', 'crm-admin');
-  await services(createDependencies(api.table)).tenants.create({
+  await compose(basePorts(api.table)).masterData.tenants.create({
     id: 'perm',
     name: 'Perm',
     admin: { id: 'perm-admin', name: 'Admin', email: 'admin@perm.example' },

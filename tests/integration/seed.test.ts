@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import type { MasterDataServices } from '../../functions/composition/master-data';
+import { basePorts } from '../../functions/composition/ports';
 import type { Principal } from '../../functions/domain/access/principal';
-import { createDependencies, type Services, services } from '../../functions/handlers/dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import { seedDemoTenant } from '../../local/seed-data';
 import { freshTable } from '../helpers/table';
 
 let table: Awaited<ReturnType<typeof freshTable>>;
-let svc: Services;
+let svc: MasterDataServices;
 const manager: Principal = { tenantId: 'demo', userId: 'u-manager', roles: ['service-manager'] };
 
 beforeAll(async () => {
   table = await freshTable('seed');
-  svc = services(createDependencies(table));
-  await seedDemoTenant(svc, workOrderServices(createDependencies(table)));
+  svc = compose(basePorts(table)).masterData;
+  await seedDemoTenant(svc, compose(basePorts(table)).workOrders);
 });
 afterAll(async () => table?.drop());
 
@@ -38,7 +39,7 @@ describe('the demo seed', () => {
   });
 
   it('gives the manager a picture of the team: work orders of subordinates, the urgent one assigned by the rule', async () => {
-    const wo = workOrderServices(createDependencies(table)).workOrders;
+    const wo = compose(basePorts(table)).workOrders.workOrders;
     const subordinates = await wo.scene(manager, { scene: 'my-subordinates-responsible' });
     const leadUrgent = await wo.scene(
       { tenantId: 'demo', userId: 'u-tech1', roles: ['service-staff'] },
@@ -53,8 +54,6 @@ describe('the demo seed', () => {
   });
 
   it('cannot run twice over the same tenant', async () => {
-    await expect(seedDemoTenant(svc, workOrderServices(createDependencies(table)))).rejects.toThrow(
-      /already exists/,
-    );
+    await expect(seedDemoTenant(svc, compose(basePorts(table)).workOrders)).rejects.toThrow(/already exists/);
   });
 });

@@ -4,19 +4,16 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
+import type { WorkOrderServices } from '../../functions/composition/work-orders';
 import { type DomainEvent, domainEventSchema } from '../../functions/domain/shared/events';
 import { workOrderForwardedDetail } from '../../functions/domain/work-orders/forward';
 import { type Reminder, reminderDuePayload } from '../../functions/domain/work-orders/reminder';
 import type { ServiceRecord } from '../../functions/domain/work-orders/service-record';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
-import { createDependencies } from '../../functions/handlers/dependencies';
 import { createWorkOrderMailer } from '../../functions/handlers/events/work-order-mailer';
 import { createReminderHandler } from '../../functions/handlers/schedules/reminder';
-import {
-  useLocalReminderScheduler,
-  workOrderMailer,
-} from '../../functions/handlers/work-order-action-dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import { createLogger } from '../../functions/shared/logger';
 import { LocalOutbox } from '../../local/mail/outbox';
 import { asEventBridgeEvent } from '../../local/mail/work-order-actions';
@@ -41,7 +38,7 @@ const tempDir = (prefix: string) => {
 
 let api: TestApi;
 let org: Organisation;
-let wo: ReturnType<typeof workOrderServices>['workOrders'];
+let wo: WorkOrderServices['workOrders'];
 let forwardOutbox: LocalOutbox;
 let reminderOutbox: LocalOutbox;
 let scheduler: LocalReminderScheduler;
@@ -84,25 +81,24 @@ async function outboxEvents(type: string): Promise<DomainEvent[]> {
 }
 
 beforeAll(async () => {
-  api = await startTestApi();
-  org = await buildOrganisation(api.table);
-  const deps = createDependencies(api.table);
-  wo = workOrderServices(deps).workOrders;
   forwardOutbox = new LocalOutbox(tempDir('fs-forward-outbox-'));
   reminderOutbox = new LocalOutbox(tempDir('fs-reminder-outbox-'));
-  runMailer = createWorkOrderMailer(workOrderMailer(deps, forwardOutbox, 'service@localhost'), quiet);
-  runReminder = createReminderHandler(workOrderMailer(deps, reminderOutbox, 'service@localhost'), quiet);
-  scheduler = new LocalReminderScheduler(runReminder, {
+  scheduler = new LocalReminderScheduler((due) => runReminder(due), {
     onError: (error) => {
       throw error;
     },
   });
   // As `npm start` does: the API's reminder routes schedule in-process.
-  useLocalReminderScheduler(scheduler);
+  api = await startTestApi({ reminders: scheduler });
+  org = await buildOrganisation(api.table);
+  wo = api.app.workOrders.workOrders;
+  const mailerWith = (mail: LocalOutbox) =>
+    compose(basePorts(api.table, { mail, mailFrom: 'service@localhost' })).workOrderMailer;
+  runMailer = createWorkOrderMailer(mailerWith(forwardOutbox), quiet);
+  runReminder = createReminderHandler(mailerWith(reminderOutbox), quiet);
 }, 60_000);
 
 afterAll(async () => {
-  useLocalReminderScheduler(undefined);
   await scheduler?.stop();
   await api?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

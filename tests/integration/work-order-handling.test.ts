@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
+import type { WorkOrderServices } from '../../functions/composition/work-orders';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
-import { createDependencies } from '../../functions/handlers/dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import { startTestApi, type TestApi } from '../helpers/api';
 import {
   buildOrganisation,
@@ -13,14 +14,14 @@ import {
 
 let api: TestApi;
 let org: Organisation;
-let wo: ReturnType<typeof workOrderServices>['workOrders'];
+let wo: WorkOrderServices['workOrders'];
 const tokenOf = (person: Person) => api.token('fso', person, ...PEOPLE[person]);
 const admin = () => principalOf('fso', 'admin');
 
 beforeAll(async () => {
   api = await startTestApi();
   org = await buildOrganisation(api.table);
-  wo = workOrderServices(createDependencies(api.table)).workOrders;
+  wo = compose(basePorts(api.table)).workOrders.workOrders;
 }, 60_000);
 afterAll(async () => api?.close());
 
@@ -354,9 +355,8 @@ describe('handling', () => {
   });
 
   it('fills the account from the contact and applies the assignment rule of the type', async () => {
-    const setup = workOrderServices(createDependencies(api.table));
-    const { services } = await import('../../functions/handlers/dependencies');
-    const svc = services(createDependencies(api.table));
+    const setup = compose(basePorts(api.table)).workOrders;
+    const svc = compose(basePorts(api.table)).masterData;
     const account = await svc.accounts.create(admin(), { name: 'Rule Ltd' });
     const contact = await svc.contacts.create(admin(), { lastName: 'Rule', accountId: account.id });
     const type = await setup.workOrderTypes.create(admin(), {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import type { Scene } from '../../functions/domain/work-orders/scenes';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { buildOrganisation, type Organisation, PEOPLE, type Person } from '../helpers/organisation';
 
@@ -143,7 +144,7 @@ describe('work-order scenes', () => {
 
   it('shows an account its last work orders in its summary', async () => {
     const admin = { tenantId: 'fso', userId: 'admin', roles: ['crm-admin' as const] };
-    const svc = services(createDependencies(api.table));
+    const svc = compose(basePorts(api.table)).masterData;
     const account = await svc.accounts.create(admin, { name: 'Summary GmbH' });
     for (let i = 0; i < 12; i++) {
       await api.request('POST', '/work-orders', {

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
+import type { WorkOrderServices } from '../../functions/composition/work-orders';
 import type { Role } from '../../functions/domain/access/principal';
 import { parseCsv } from '../../functions/domain/work-orders/csv';
 import { EXPORT_COLUMNS, type ImportReport } from '../../functions/domain/work-orders/import';
 import type { Scene } from '../../functions/domain/work-orders/scenes';
-import { createDependencies, services } from '../../functions/handlers/dependencies';
-import { workOrderServices } from '../../functions/handlers/work-order-dependencies';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { buildOrganisation, PEOPLE, type Person, principalOf } from '../helpers/organisation';
 
 let api: TestApi;
-let wo: ReturnType<typeof workOrderServices>;
+let wo: WorkOrderServices;
 const refs = { account: '', otherAccount: '', contact: '', device: 'SN-4711', type: 'BOILER' };
 const admin = () => principalOf('fso', 'admin');
 const tokenOf = (person: Person) => api.token('fso', person, ...PEOPLE[person]);
@@ -17,9 +18,9 @@ const tokenOf = (person: Person) => api.token('fso', person, ...PEOPLE[person]);
 beforeAll(async () => {
   api = await startTestApi();
   await buildOrganisation(api.table);
-  const deps = createDependencies(api.table);
-  const svc = services(deps);
-  wo = workOrderServices(deps);
+  const deps = basePorts(api.table);
+  const svc = compose(deps).masterData;
+  wo = compose(deps).workOrders;
   const account = await svc.accounts.create(admin(), { name: 'Müller Heating GmbH' });
   const other = await svc.accounts.create(admin(), { name: 'Other Ltd' });
   const contact = await svc.contacts.create(admin(), { accountId: account.id, lastName: 'Müller' });

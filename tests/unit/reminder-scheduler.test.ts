@@ -12,9 +12,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EventBridgeReminderScheduler,
-  reminderScheduleTargetFromEnv,
+  reminderScheduleTarget,
 } from '../../functions/adapters/scheduler/reminders';
 import type { Reminder, ReminderDue } from '../../functions/domain/work-orders/reminder';
+import { readConfig } from '../../functions/shared/config';
 import { LocalReminderScheduler } from '../../local/scheduler/local-scheduler';
 
 const scheduler = mockClient(SchedulerClient);
@@ -108,13 +109,15 @@ describe('EventBridgeReminderScheduler', () => {
 
   it('reads its target from the environment the stack sets, and names what is missing', () => {
     expect(
-      reminderScheduleTargetFromEnv({
-        SCHEDULE_GROUP: 'g',
-        REMINDER_TARGET_ARN: 'arn:fn',
-        SCHEDULER_ROLE_ARN: 'arn:role',
-      }),
+      reminderScheduleTarget(
+        readConfig({
+          SCHEDULE_GROUP: 'g',
+          REMINDER_TARGET_ARN: 'arn:fn',
+          SCHEDULER_ROLE_ARN: 'arn:role',
+        }),
+      ),
     ).toEqual({ group: 'g', targetArn: 'arn:fn', roleArn: 'arn:role' });
-    expect(() => reminderScheduleTargetFromEnv({})).toThrow(/SCHEDULE_GROUP/);
+    expect(() => reminderScheduleTarget(readConfig({}))).toThrow(/SCHEDULE_GROUP/);
   });
 });
 

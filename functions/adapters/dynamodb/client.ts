@@ -7,15 +7,15 @@ export interface TableContext {
 }
 
 /**
- * The document client, created once per container. `DYNAMODB_ENDPOINT` points it
- * at DynamoDB Local; in AWS it is unset and the SDK uses the regional endpoint.
+ * The document client. With an endpoint it talks to DynamoDB Local; in AWS
+ * there is none and the SDK uses the regional endpoint.
  */
-export function createDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
+export function createDocumentClient(endpoint?: string, region?: string): DynamoDBDocumentClient {
   const base = new DynamoDBClient(
     endpoint
       ? {
           endpoint,
-          region: process.env.AWS_REGION ?? 'local',
+          region: region ?? 'local',
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {},
@@ -23,10 +23,4 @@ export function createDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): 
   return DynamoDBDocumentClient.from(base, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-}
-
-export function tableNameFromEnv(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
 }

@@ -13,6 +13,7 @@ import {
   scheduleNameOf,
   scheduleTimeOf,
 } from '../../domain/work-orders/reminder';
+import { type Config, required } from '../../shared/config';
 
 export interface ReminderScheduleTarget {
   /** The schedule group of the stack. */
@@ -25,17 +26,13 @@ export interface ReminderScheduleTarget {
   deadLetterArn?: string;
 }
 
-/** From the environment the stack sets on the function that creates schedules. */
-export function reminderScheduleTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ReminderScheduleTarget {
-  const { SCHEDULE_GROUP, REMINDER_TARGET_ARN, SCHEDULER_ROLE_ARN, REMINDER_DLQ_ARN } = env;
-  if (!SCHEDULE_GROUP || !REMINDER_TARGET_ARN || !SCHEDULER_ROLE_ARN) {
-    throw new Error('SCHEDULE_GROUP, REMINDER_TARGET_ARN and SCHEDULER_ROLE_ARN must be set');
-  }
+/** From the configuration the stack sets on the function that creates schedules. */
+export function reminderScheduleTarget(config: Config): ReminderScheduleTarget {
   return {
-    group: SCHEDULE_GROUP,
-    targetArn: REMINDER_TARGET_ARN,
-    roleArn: SCHEDULER_ROLE_ARN,
-    ...(REMINDER_DLQ_ARN ? { deadLetterArn: REMINDER_DLQ_ARN } : {}),
+    group: required(config, 'SCHEDULE_GROUP'),
+    targetArn: required(config, 'REMINDER_TARGET_ARN'),
+    roleArn: required(config, 'SCHEDULER_ROLE_ARN'),
+    ...(config.REMINDER_DLQ_ARN ? { deadLetterArn: config.REMINDER_DLQ_ARN } : {}),
   };
 }
 

@@ -2,13 +2,15 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
+import { applicationFromEnvironment } from '../../composition/environment';
 import { IDENTITY_EVENTS, type IdentityDirectory } from '../../domain/organisation/identity';
 import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
 import type { User } from '../../domain/organisation/user';
 import { ValidationError } from '../../domain/shared/errors';
 import { domainEventSchema } from '../../domain/shared/events';
+import { readConfig, required } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
-import { defaultDependencies, repositories } from '../dependencies';
+import { builtOnFirstCall } from '../entry';
 
 const userReference = z.object({ id: z.string().check(z.minLength(1)) });
 const tenantCreated = z.object({ adminUserId: z.string().check(z.minLength(1)) });
@@ -48,16 +50,12 @@ export function createIdentityProvisioner(
 }
 
 const cognito = new CognitoIdentityProviderClient({});
-let provisioner: ReturnType<typeof createIdentityProvisioner> | undefined;
 
-export const handler = (event: EventBridgeEvent<string, unknown>) => {
-  provisioner ??= createIdentityProvisioner(
-    repositories(defaultDependencies()).users,
-    new CognitoIdentityDirectory(cognito, () => {
-      const id = process.env.USER_POOL_ID;
-      if (!id) throw new Error('USER_POOL_ID is not set');
-      return id;
-    }),
+export const handler = builtOnFirstCall(() => {
+  const config = readConfig();
+  const userPoolId = required(config, 'USER_POOL_ID');
+  return createIdentityProvisioner(
+    applicationFromEnvironment(undefined, config).masterData.repositories.users,
+    new CognitoIdentityDirectory(cognito, () => userPoolId),
   );
-  return provisioner(event);
-};
+});

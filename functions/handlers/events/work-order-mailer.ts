@@ -1,12 +1,12 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { SesMailer } from '../../adapters/ses/mailer';
+import { applicationFromEnvironment } from '../../composition/environment';
 import { ValidationError } from '../../domain/shared/errors';
 import { type DomainEvent, domainEventSchema } from '../../domain/shared/events';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
 import { createLogger, type Logger } from '../../shared/logger';
-import { defaultDependencies } from '../dependencies';
-import { workOrderMailer } from '../work-order-action-dependencies';
+import { builtOnFirstCall } from '../entry';
 
 /**
  * EventBridge (`WorkOrderForwarded`) → the forwarded work order as a mail.
@@ -35,9 +35,7 @@ export function createWorkOrderMailer(
 }
 
 const ses = new SESClient({});
-let mailer: ReturnType<typeof createWorkOrderMailer> | undefined;
 
-export const handler = (event: EventBridgeEvent<string, unknown>) => {
-  mailer ??= createWorkOrderMailer(workOrderMailer(defaultDependencies(), new SesMailer(ses)));
-  return mailer(event);
-};
+export const handler = builtOnFirstCall(() =>
+  createWorkOrderMailer(applicationFromEnvironment(() => ({ mail: new SesMailer(ses) })).workOrderMailer),
+);

@@ -1,11 +1,11 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../../adapters/ses/mailer';
+import { applicationFromEnvironment } from '../../composition/environment';
 import { ValidationError } from '../../domain/shared/errors';
 import { reminderDuePayload } from '../../domain/work-orders/reminder';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
 import { createLogger, type Logger } from '../../shared/logger';
-import { defaultDependencies } from '../dependencies';
-import { workOrderMailer } from '../work-order-action-dependencies';
+import { builtOnFirstCall } from '../entry';
 
 /**
  * EventBridge Scheduler → a due reminder: marks it fired (once, by a
@@ -27,9 +27,7 @@ export function createReminderHandler(
 }
 
 const ses = new SESClient({});
-let reminder: ReturnType<typeof createReminderHandler> | undefined;
 
-export const handler = (event: unknown) => {
-  reminder ??= createReminderHandler(workOrderMailer(defaultDependencies(), new SesMailer(ses)));
-  return reminder(event);
-};
+export const handler = builtOnFirstCall(() =>
+  createReminderHandler(applicationFromEnvironment(() => ({ mail: new SesMailer(ses) })).workOrderMailer),
+);

@@ -5,7 +5,9 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { OUTBOX_ENTITY_TYPE } from '../../adapters/dynamodb/table-definition';
 import { EventBridgePublisher } from '../../adapters/eventbridge/publisher';
 import { type DomainEvent, domainEventSchema, type EventPublisher } from '../../domain/shared/events';
+import { readConfig, required } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
+import { builtOnFirstCall } from '../entry';
 
 /**
  * Reads outbox items from the table stream and publishes their events.
@@ -57,10 +59,7 @@ export function createOutboxPublisher(
 
 const eventBridge = new EventBridgeClient({});
 
-export const handler = createOutboxPublisher(
-  new EventBridgePublisher(eventBridge, () => {
-    const name = process.env.EVENT_BUS_NAME;
-    if (!name) throw new Error('EVENT_BUS_NAME is not set');
-    return name;
-  }),
-);
+export const handler = builtOnFirstCall(() => {
+  const busName = required(readConfig(), 'EVENT_BUS_NAME');
+  return createOutboxPublisher(new EventBridgePublisher(eventBridge, () => busName));
+});

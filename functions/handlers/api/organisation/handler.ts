@@ -1,30 +1,34 @@
+import type { Application } from '../../../composition/application';
+import { applicationFromEnvironment } from '../../../composition/environment';
 import { pageRequest } from '../../../domain/shared/entity';
-import { defaultDependencies, idempotencyStore, services } from '../../dependencies';
+import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { departmentRoutes, organisationRoutes, userGroupRoutes, userRoutes } from './routes';
 
-const deps = defaultDependencies();
-const { tenants, users, departments, userGroups, repositories } = services(deps);
+export function createHandler(app: Application) {
+  const { tenants, users, departments, userGroups, repositories } = app.masterData;
+  return apiHandler(
+    [
+      implement(organisationRoutes.getTenant, ({ principal }) => tenants.get(principal)),
+      implement(organisationRoutes.updateTenant, ({ principal, body }) => tenants.update(principal, body)),
+      ...masterDataImplementations(userRoutes, users),
+      implement(organisationRoutes.subordinates, async ({ principal, params, query }) => {
+        const user = await users.get(principal, params.id);
+        return repositories.users.subordinates(principal.tenantId, user.id, pageRequest(query));
+      }),
+      ...masterDataImplementations(departmentRoutes, departments),
+      ...masterDataImplementations(userGroupRoutes, userGroups),
+      implement(organisationRoutes.groupMembers, ({ principal, params, query }) =>
+        userGroups.members(principal, params.id, query),
+      ),
+      implement(organisationRoutes.changeGroupMembers, ({ principal, params, body }) =>
+        userGroups.changeMembers(principal, params.id, body),
+      ),
+    ],
+    { idempotency: app.idempotency },
+  );
+}
 
-export const handler = apiHandler(
-  [
-    implement(organisationRoutes.getTenant, ({ principal }) => tenants.get(principal)),
-    implement(organisationRoutes.updateTenant, ({ principal, body }) => tenants.update(principal, body)),
-    ...masterDataImplementations(userRoutes, users),
-    implement(organisationRoutes.subordinates, async ({ principal, params, query }) => {
-      const user = await users.get(principal, params.id);
-      return repositories.users.subordinates(principal.tenantId, user.id, pageRequest(query));
-    }),
-    ...masterDataImplementations(departmentRoutes, departments),
-    ...masterDataImplementations(userGroupRoutes, userGroups),
-    implement(organisationRoutes.groupMembers, ({ principal, params, query }) =>
-      userGroups.members(principal, params.id, query),
-    ),
-    implement(organisationRoutes.changeGroupMembers, ({ principal, params, body }) =>
-      userGroups.changeMembers(principal, params.id, body),
-    ),
-  ],
-  { idempotency: idempotencyStore(deps) },
-);
+export const handler = builtOnFirstCall(() => createHandler(applicationFromEnvironment()));

@@ -1,0 +1,44 @@
+import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
+import type { Ports } from './ports';
+import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
+
+/**
+ * The composition root: every bounded context's services, built from one set
+ * of ports. Lambda handlers, the local runtime, the tests and the bench all
+ * build through it; each context is built on first use, once.
+ */
+export function compose(ports: Ports) {
+  const once = <T>(build: () => T): (() => T) => {
+    let built: { value: T } | undefined;
+    return () => {
+      built ??= { value: build() };
+      return built.value;
+    };
+  };
+  const repositories = once(() => masterDataRepositories(ports));
+  const masterData = once(() => masterDataServices(ports, repositories()));
+  const workOrders = once(() => workOrderServices(ports, repositories()));
+  const workOrderActions = once(() => workOrderActionServices(ports, workOrders()));
+  const mailer = once(() => workOrderMailer(ports, repositories()));
+  const idempotency = once(() => idempotencyStore(ports));
+  return {
+    ports,
+    get masterData() {
+      return masterData();
+    },
+    get workOrders() {
+      return workOrders();
+    },
+    get workOrderActions() {
+      return workOrderActions();
+    },
+    get workOrderMailer() {
+      return mailer();
+    },
+    get idempotency() {
+      return idempotency();
+    },
+  };
+}
+
+export type Application = ReturnType<typeof compose>;

@@ -1,0 +1,67 @@
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoCustomerLookupIndex } from '../adapters/dynamodb/lookup-index';
+import { ProductRepository } from '../adapters/dynamodb/repositories/catalog';
+import {
+  AccountRepository,
+  ContactRepository,
+  DeviceRepository,
+} from '../adapters/dynamodb/repositories/customers';
+import {
+  DepartmentRepository,
+  DynamoTenantRepository,
+  DynamoUserGroupRepository,
+  UserRepository,
+} from '../adapters/dynamodb/repositories/organisation';
+import { productRules } from '../domain/catalog/product';
+import { accountRules } from '../domain/customers/account';
+import { contactRules } from '../domain/customers/contact';
+import { deviceRules } from '../domain/customers/device';
+import { CustomerLookupService } from '../domain/customers/lookup';
+import { departmentRules } from '../domain/organisation/department';
+import { TenantService } from '../domain/organisation/tenant-service';
+import { userRules } from '../domain/organisation/user';
+import { userGroupRules } from '../domain/organisation/user-group';
+import { UserGroupService } from '../domain/organisation/user-group-service';
+import { MasterDataService } from '../domain/shared/master-data-service';
+import type { Ports } from './ports';
+
+export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table);
+
+/** The master-data repositories: organisation, customers, products. */
+export const masterDataRepositories = (ports: Ports) => ({
+  tenants: new DynamoTenantRepository(ports.table, ports.clock),
+  users: new UserRepository(ports.table, ports.clock),
+  departments: new DepartmentRepository(ports.table, ports.clock),
+  userGroups: new DynamoUserGroupRepository(ports.table, ports.clock),
+  accounts: new AccountRepository(ports.table, ports.clock),
+  contacts: new ContactRepository(ports.table, ports.clock),
+  devices: new DeviceRepository(ports.table, ports.clock),
+  products: new ProductRepository(ports.table, ports.clock),
+});
+
+export type MasterDataRepositories = ReturnType<typeof masterDataRepositories>;
+
+/** The master-data use cases: tenants, the organisation, customers and products. */
+export function masterDataServices(
+  ports: Ports,
+  repos: MasterDataRepositories = masterDataRepositories(ports),
+) {
+  return {
+    repositories: repos,
+    tenants: new TenantService(repos.tenants, ports),
+    users: new MasterDataService(repos.users, userRules(repos.users, repos.departments), ports),
+    departments: new MasterDataService(
+      repos.departments,
+      departmentRules(repos.departments, repos.users),
+      ports,
+    ),
+    userGroups: new UserGroupService(repos.userGroups, repos.users, userGroupRules, ports),
+    accounts: new MasterDataService(repos.accounts, accountRules(repos.accounts), ports),
+    contacts: new MasterDataService(repos.contacts, contactRules(repos.accounts), ports),
+    devices: new MasterDataService(repos.devices, deviceRules(repos.accounts, repos.products), ports),
+    products: new MasterDataService(repos.products, productRules, ports),
+    customerLookup: new CustomerLookupService(repos.tenants, new DynamoCustomerLookupIndex(ports.table)),
+  };
+}
+
+export type MasterDataServices = ReturnType<typeof masterDataServices>;
