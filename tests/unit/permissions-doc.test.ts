@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MASTER_DATA_PERMISSIONS } from '../../functions/domain/access/permissions';
+import { MASTER_DATA_PERMISSIONS, SYSTEM_ACTOR_PERMISSIONS } from '../../functions/domain/access/permissions';
 import { ROLES } from '../../functions/domain/access/principal';
 
 /** The rows of the master-data table in docs/permissions.md: permission → roles with a ✓. */
@@ -39,5 +39,33 @@ describe('docs/permissions.md', () => {
       Object.entries(documentedTable()).map(([p, roles]) => [p, roles.sort()]),
     );
     expect(documented).toEqual(enforced);
+  });
+
+  it('lists every system actor with exactly the permissions the code grants it', () => {
+    const markdown = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
+    const lines = markdown.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('| system actor'));
+    const rows = lines
+      .slice(start + 2)
+      .filter((line, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('|')));
+    const documented = Object.fromEntries(
+      rows.map((line) => {
+        const cells = line.split('|').map((cell) => cell.trim());
+        return [
+          cells[1],
+          (cells[3] ?? '')
+            .split(',')
+            .map((p) => p.trim())
+            .sort(),
+        ];
+      }),
+    );
+    const granted = Object.fromEntries(
+      Object.entries(SYSTEM_ACTOR_PERMISSIONS).map(([actor, permissions]) => [
+        actor,
+        [...permissions].sort(),
+      ]),
+    );
+    expect(documented).toEqual(granted);
   });
 });

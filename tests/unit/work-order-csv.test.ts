@@ -152,29 +152,29 @@ describe('the import file', () => {
 
   it('refuses unknown, unnamed and repeated columns, and a missing title, all at once', () => {
     expect(fieldsOf('description,colour,,description\n')).toEqual([
-      { field: 'body.columns.colour', message: expect.stringContaining(IMPORT_COLUMNS.join(', ')) },
-      { field: 'body.columns.3', message: 'Column 3 has no name' },
-      { field: 'body.columns.description', message: 'Named twice' },
-      { field: 'body.columns.title', message: 'Required column' },
+      { field: 'columns.colour', message: expect.stringContaining(IMPORT_COLUMNS.join(', ')) },
+      { field: 'columns.3', message: 'Column 3 has no name' },
+      { field: 'columns.description', message: 'Named twice' },
+      { field: 'columns.title', message: 'Required column' },
     ]);
   });
 
   it('says why a semicolon-separated header is refused', () => {
     expect(fieldsOf('title;priority\nBoiler;high\n')).toEqual([
-      { field: 'body.columns.title;priority', message: expect.stringContaining('semicolons') },
-      { field: 'body.columns.title', message: 'Required column' },
+      { field: 'columns.title;priority', message: expect.stringContaining('semicolons') },
+      { field: 'columns.title', message: 'Required column' },
     ]);
   });
 
   it('refuses text that was not UTF-8, naming the line', () => {
     const latin1 = Buffer.from('title\nBoiler\nM\xfcller\n', 'latin1').toString('utf8');
-    expect(fieldsOf(latin1)).toEqual([{ field: 'body', message: expect.stringContaining('Line 3') }]);
+    expect(fieldsOf(latin1)).toEqual([{ field: '', message: expect.stringContaining('Line 3') }]);
   });
 
   it('refuses an empty file and a file it cannot read', () => {
-    expect(fieldsOf('')).toEqual([{ field: 'body', message: expect.stringContaining('title') }]);
+    expect(fieldsOf('')).toEqual([{ field: '', message: expect.stringContaining('title') }]);
     expect(fieldsOf('title\n"unclosed\n')).toEqual([
-      { field: 'body', message: 'Line 2, column 1: A quoted field is not closed' },
+      { field: '', message: 'Line 2, column 1: A quoted field is not closed' },
     ]);
   });
 
@@ -182,7 +182,7 @@ describe('the import file', () => {
     const file = (rows: number) => `title\n${'Boiler\n'.repeat(rows)}`;
     expect(readImportFile(file(MAX_IMPORT_ROWS)).rows).toHaveLength(MAX_IMPORT_ROWS);
     expect(fieldsOf(file(MAX_IMPORT_ROWS + 1))).toEqual([
-      { field: 'body', message: expect.stringContaining(`${MAX_IMPORT_ROWS + 1} rows`) },
+      { field: '', message: expect.stringContaining(`${MAX_IMPORT_ROWS + 1} rows`) },
     ]);
   });
 });

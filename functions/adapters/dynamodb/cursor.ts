@@ -19,7 +19,7 @@ export function decodeCursor(
 ): Key | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
-    new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'Not a cursor of this list' }]);
+    new ValidationError('Invalid cursor', [{ field: 'cursor', message: 'Not a cursor of this list' }]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,13 +1,21 @@
-import { ConflictError, IdempotencyKeyTakenError } from '../../domain/shared/errors';
+import { ClaimTakenError, ConflictError, IdempotencyKeyTakenError } from '../../domain/shared/errors';
 import type { DomainEvent } from '../../domain/shared/events';
-import type { WriteEffects } from '../../domain/shared/ports';
+import type { Claim, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
 import { keys } from './keys';
 import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
 
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
-const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
+/**
+ * An Idempotency-Key is answered for a day, as clients retry within minutes;
+ * once-only claims outlive every redelivery (SES retries for hours, people
+ * resend days later, a plan occurrence must never come back).
+ */
+const CLAIM_RETENTION_SECONDS: Record<Claim['kind'], number> = {
+  'idempotency-key': 24 * 3600,
+  once: 400 * 24 * 3600,
+};
 
 export function outboxItem(event: DomainEvent, clock: Clock): Record<string, unknown> {
   return {
@@ -19,8 +27,9 @@ export function outboxItem(event: DomainEvent, clock: Clock): Record<string, unk
 }
 
 /**
- * Adds the outbox events and the idempotency claim to a transaction, so they
- * commit with the change or not at all.
+ * Adds the outbox events and every claim to a transaction, so they commit
+ * with the change or not at all. Each claim keeps what the change created, so
+ * a repeated request can be answered as the first was.
  */
 export function addEffects(
   tx: Transaction,
@@ -36,20 +45,37 @@ export function addEffects(
       () => new ConflictError(`Event ${event.id} already written`),
     );
   }
-  const claim = effects?.idempotency;
-  if (claim) {
-    tx.put(
+  const now = clock.now();
+  for (const claim of effects?.claims ?? []) tx.put(...claimItem(tenantId, claim, now, created));
+}
+
+function claimItem(
+  tenantId: string,
+  claim: Claim,
+  now: Date,
+  created: { resourceType: string; resource: unknown } | undefined,
+): Parameters<Transaction['put']> {
+  const kept = {
+    resourceType: created?.resourceType,
+    resource: created?.resource,
+    createdAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_RETENTION_SECONDS[claim.kind],
+  };
+  if (claim.kind === 'idempotency-key') {
+    return [
       {
         ...keys.idempotency(tenantId, claim.userId, claim.key),
         entityType: 'IdempotencyRecord',
         fingerprint: claim.fingerprint,
-        resourceType: created?.resourceType,
-        resource: created?.resource,
-        createdAt: clock.now().toISOString(),
-        expiresAt: Math.floor(clock.now().getTime() / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
+        ...kept,
       },
       'attribute_not_exists(pk)',
       () => new IdempotencyKeyTakenError(claim.key),
-    );
+    ];
   }
+  return [
+    { ...keys.claim(tenantId, claim.scope, claim.key), entityType: 'Claim', ...kept },
+    'attribute_not_exists(pk)',
+    () => new ClaimTakenError(claim.scope, claim.key),
+  ];
 }

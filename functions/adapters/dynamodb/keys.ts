@@ -242,6 +242,12 @@ export const keys = {
     sk: eventId,
   }),
 
+  /** Once-only claims (an SES messageId, a mail's Message-ID, a plan occurrence), per tenant and scope. */
+  claim: (tenantId: string, scope: string, key: string): ItemKey => ({
+    pk: `${tenant(tenantId)}#CLAIM#${scope}`,
+    sk: key,
+  }),
+
   /** Idempotency-Key records, scoped to the caller. */
   idempotency: (tenantId: string, userId: string, key: string): ItemKey => ({
     pk: `${tenant(tenantId)}#IDEMPOTENCY`,

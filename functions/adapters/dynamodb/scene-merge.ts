@@ -159,7 +159,7 @@ export function decodeMergeCursor(
 ): MergePosition | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
-    new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'Not a cursor of this scene' }]);
+    new ValidationError('Invalid cursor', [{ field: 'cursor', message: 'Not a cursor of this scene' }]);
   let decoded: { a?: unknown; x?: unknown; f?: unknown };
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

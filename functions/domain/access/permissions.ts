@@ -1,5 +1,6 @@
 import { ForbiddenError } from '../shared/errors';
-import type { Principal, Role } from './principal';
+import { type Actor, isSystemActor, type SystemActorKind } from './actor';
+import type { Role } from './principal';
 
 /**
  * The master-data permission table: which roles may do what. Reads are open to
@@ -35,15 +36,36 @@ export const MASTER_DATA_PERMISSIONS = {
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;
 
-export function can(principal: Principal, permission: Permission): boolean {
+/** What only system actors do: comment on a work order they were led to by a key (a reply's thread). */
+export type SystemPermission = Permission | 'work-order:comment';
+
+/**
+ * What each system actor may do. None of them browses: each reaches a work
+ * order only by a key it was handed (the thread a reply belongs to, its own
+ * plan's occurrence), so none reads scenes. docs/permissions.md shows this table.
+ */
+export const SYSTEM_ACTOR_PERMISSIONS = {
+  mailbox: ['work-order:create', 'work-order:comment', 'customer:read', 'customer:write'],
+  'service-plan': ['work-order:create', 'customer:read'],
+  workflow: ['work-order:comment', 'customer:read'],
+  'integration-client': ['work-order:create', 'customer:read'],
+} as const satisfies Record<SystemActorKind, readonly SystemPermission[]>;
+
+export function can(actor: Actor, permission: SystemPermission): boolean {
+  if (isSystemActor(actor)) {
+    const allowed: readonly SystemPermission[] = SYSTEM_ACTOR_PERMISSIONS[actor.system];
+    return allowed.includes(permission);
+  }
+  if (permission === 'work-order:comment') return false;
   const allowed: readonly Role[] = MASTER_DATA_PERMISSIONS[permission];
-  return principal.roles.some((role) => allowed.includes(role));
+  return actor.roles.some((role) => allowed.includes(role));
 }
 
-export function authorize(principal: Principal, permission: Permission): void {
-  if (!can(principal, permission)) {
-    throw new ForbiddenError(
-      `Permission ${permission} needs one of the roles: ${MASTER_DATA_PERMISSIONS[permission].join(', ')}`,
-    );
-  }
+export function authorize(actor: Actor, permission: SystemPermission): void {
+  if (can(actor, permission)) return;
+  if (isSystemActor(actor))
+    throw new ForbiddenError(`The ${actor.system} ${actor.id} may not ${permission.replace(':', ' ')}`);
+  throw new ForbiddenError(
+    `Permission ${permission} needs one of the roles: ${MASTER_DATA_PERMISSIONS[permission as Permission].join(', ')}`,
+  );
 }

@@ -37,12 +37,12 @@ export const productRules: MasterDataRules<Product, CreateProductInput, UpdatePr
   check: async (product) => {
     if (product.kind === 'service' && !product.serviceType) {
       throw new ValidationError('A service product is recurring or non-recurring', [
-        { field: 'body.serviceType', message: 'Required when kind is service' },
+        { field: 'serviceType', message: 'Required when kind is service' },
       ]);
     }
     if (product.kind === 'spare-part' && product.serviceType) {
       throw new ValidationError('A spare part has no service type', [
-        { field: 'body.serviceType', message: 'Only for kind service' },
+        { field: 'serviceType', message: 'Only for kind service' },
       ]);
     }
   },

@@ -368,5 +368,5 @@ export class CustomerLookupService {
 }
 
 function invalidQuery(message: string): ValidationError {
-  return new ValidationError('The lookup query is too short', [{ field: 'query.q', message }]);
+  return new ValidationError('The lookup query is too short', [{ field: 'q', message }]);
 }

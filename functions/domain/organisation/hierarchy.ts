@@ -14,8 +14,7 @@ export async function assertAcyclic(options: {
   noun: string;
   parentOf: (id: string) => Promise<{ parentId: string | undefined } | undefined>;
 }): Promise<void> {
-  const invalid = (message: string) =>
-    new ValidationError(message, [{ field: `body.${options.field}`, message }]);
+  const invalid = (message: string) => new ValidationError(message, [{ field: `${options.field}`, message }]);
   let currentId: string | undefined = options.startId;
   for (let depth = 0; currentId !== undefined; depth++) {
     if (currentId === options.selfId) throw invalid(`The ${options.noun} chain would loop back to itself`);

@@ -60,7 +60,7 @@ export class UserGroupService extends MasterDataService<
     const both = add.filter((id) => remove.includes(id));
     if (both.length > 0) {
       throw new ValidationError('A user cannot be added and removed at once', [
-        { field: 'body.remove', message: `Also in add: ${both.join(', ')}` },
+        { field: 'remove', message: `Also in add: ${both.join(', ')}` },
       ]);
     }
     const group = await this.load(principal, groupId);
@@ -71,7 +71,7 @@ export class UserGroupService extends MasterDataService<
     }
     if (unknown.length > 0) {
       throw new ValidationError('Unknown users', [
-        { field: 'body.add', message: `No user ${unknown.join(', ')}` },
+        { field: 'add', message: `No user ${unknown.join(', ')}` },
       ]);
     }
     const current = await this.groups.membersAmong(principal.tenantId, groupId, [...add, ...remove]);

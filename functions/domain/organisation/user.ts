@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ROLES } from '../access/principal';
 import type { Entity } from '../shared/entity';
-import { ConflictError } from '../shared/errors';
+import { ConflictError, ValidationError } from '../shared/errors';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
 import { email, entityFields, expectedVersion, identifier, phone, text } from '../shared/schema';
@@ -33,6 +33,17 @@ export const userSchema = z.object({
 export type CreateUserInput = z.infer<typeof createUserInput>;
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 export type User = Entity & Omit<CreateUserInput, 'id' | 'status'> & { status: 'active' | 'disabled' };
+
+/**
+ * The one rule for putting someone in charge of work (a work order's owner,
+ * a type's assignment rule, a reminder's recipient): a disabled user never is.
+ */
+export function assertCanBeInCharge(user: User, field: string): void {
+  if (user.status === 'disabled')
+    throw new ValidationError(`User ${user.id} is disabled`, [
+      { field, message: `User ${user.id} is disabled` },
+    ]);
+}
 
 export interface UserLookup {
   get(tenantId: string, id: string): Promise<User | undefined>;

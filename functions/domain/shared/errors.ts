@@ -3,7 +3,7 @@
  * in exactly one place: `handlers/api/http/problem.ts`.
  */
 export interface FieldError {
-  /** Dotted path of the offending field, e.g. `address.postalCode` or `body.name`. */
+  /** Dotted path of the offending field, e.g. `address.postalCode`; the HTTP edge prefixes `body.` or `query.`. */
   field: string;
   message: string;
 }
@@ -27,8 +27,24 @@ export class ValidationError extends DomainError {
   constructor(
     message: string,
     readonly fields: FieldError[] = [],
+    /** Where in the request the fields are: set by the HTTP edge, never by the domain. */
+    readonly location?: string,
   ) {
     super(message);
+  }
+
+  /**
+   * The same error with its fields placed in the request (`body.title`). The
+   * domain names fields of its own input (`title`, `team.0.userId`, or `` for
+   * the input as a whole); errors already placed are left as they are.
+   */
+  locatedIn(location: string): ValidationError {
+    if (this.location !== undefined) return this;
+    const fields = this.fields.map(({ field, message }) => ({
+      field: field === '' ? location : `${location}.${field}`,
+      message,
+    }));
+    return new ValidationError(this.message, fields, location);
   }
 }
 
@@ -73,6 +89,16 @@ export class VersionConflictError extends ConflictError {
 export class IdempotencyKeyTakenError extends ConflictError {
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was already used`);
+  }
+}
+
+/** A once-only claim (an SES messageId, a Message-ID, a plan occurrence) that an earlier change holds. */
+export class ClaimTakenError extends ConflictError {
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+  ) {
+    super(`${scope} ${key} was already taken into account`, { scope, key });
   }
 }
 

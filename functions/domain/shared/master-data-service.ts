@@ -1,10 +1,10 @@
 import type { Clock, IdGenerator } from '../../shared/clock';
+import { type Actor, actorIdOf } from '../access/actor';
 import { authorize, type Permission } from '../access/permissions';
-import type { Principal } from '../access/principal';
 import { type Entity, type Page, type PageRequest, pageRequest } from './entity';
 import { NotFoundError, ValidationError, VersionConflictError } from './errors';
 import type { DomainEvent } from './events';
-import type { IdempotencyClaim, Repository } from './ports';
+import type { Claim, Repository } from './ports';
 
 export interface ServiceContext {
   clock: Clock;
@@ -35,34 +35,34 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
     protected readonly context: ServiceContext,
   ) {}
 
-  async get(principal: Principal, id: string): Promise<T> {
-    authorize(principal, this.rules.permissions.read);
-    return this.load(principal, id);
+  async get(actor: Actor, id: string): Promise<T> {
+    authorize(actor, this.rules.permissions.read);
+    return this.load(actor, id);
   }
 
-  async list(principal: Principal, page: Partial<PageRequest>): Promise<Page<T>> {
-    authorize(principal, this.rules.permissions.read);
-    return this.repository.list(principal.tenantId, pageRequest(page));
+  async list(actor: Actor, page: Partial<PageRequest>): Promise<Page<T>> {
+    authorize(actor, this.rules.permissions.read);
+    return this.repository.list(actor.tenantId, pageRequest(page));
   }
 
-  async create(principal: Principal, input: TCreate, idempotency?: IdempotencyClaim): Promise<T> {
-    authorize(principal, this.rules.permissions.write);
+  async create(actor: Actor, input: TCreate, claims: readonly Claim[] = []): Promise<T> {
+    authorize(actor, this.rules.permissions.write);
     const now = this.context.clock.now().toISOString();
     const entity = this.rules.create(input, {
       id: this.context.ids.next(),
-      tenantId: principal.tenantId,
+      tenantId: actor.tenantId,
       version: 1,
       createdAt: now,
       updatedAt: now,
     });
     await this.rules.check?.(entity, undefined);
-    await this.repository.create(entity, { events: [this.event(principal, 'Created', entity)], idempotency });
+    await this.repository.create(entity, { events: [this.event(actor, 'Created', entity)], claims });
     return entity;
   }
 
-  async update(principal: Principal, id: string, expectedVersion: number, changes: TUpdate): Promise<T> {
-    authorize(principal, this.rules.permissions.write);
-    const previous = await this.load(principal, id);
+  async update(actor: Actor, id: string, expectedVersion: number, changes: TUpdate): Promise<T> {
+    authorize(actor, this.rules.permissions.write);
+    const previous = await this.load(actor, id);
     assertVersion(this.rules.resource, previous, expectedVersion);
     const next: T = {
       ...this.rules.update(previous, changes),
@@ -73,33 +73,33 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
       updatedAt: this.context.clock.now().toISOString(),
     };
     await this.rules.check?.(next, previous);
-    await this.repository.update(previous, next, { events: [this.event(principal, 'Updated', next)] });
+    await this.repository.update(previous, next, { events: [this.event(actor, 'Updated', next)] });
     return next;
   }
 
-  async delete(principal: Principal, id: string, expectedVersion: number): Promise<void> {
-    authorize(principal, this.rules.permissions.delete);
-    const entity = await this.load(principal, id);
+  async delete(actor: Actor, id: string, expectedVersion: number): Promise<void> {
+    authorize(actor, this.rules.permissions.delete);
+    const entity = await this.load(actor, id);
     assertVersion(this.rules.resource, entity, expectedVersion);
     await this.rules.checkDelete?.(entity);
-    await this.repository.delete(entity, { events: [this.event(principal, 'Deleted', entity)] });
+    await this.repository.delete(entity, { events: [this.event(actor, 'Deleted', entity)] });
   }
 
-  /** Loads an entity of the principal's tenant or fails with 404. */
-  protected async load(principal: Principal, id: string): Promise<T> {
-    const entity = await this.repository.get(principal.tenantId, id);
+  /** Loads an entity of the actor's tenant or fails with 404. */
+  protected async load(actor: Actor, id: string): Promise<T> {
+    const entity = await this.repository.get(actor.tenantId, id);
     if (!entity) throw new NotFoundError(this.rules.resource, id);
     return entity;
   }
 
-  private event(principal: Principal, change: 'Created' | 'Updated' | 'Deleted', entity: T): DomainEvent {
+  private event(actor: Actor, change: 'Created' | 'Updated' | 'Deleted', entity: T): DomainEvent {
     return {
       id: this.context.ids.next(),
       type: `${this.rules.resource}${change}`,
       source: this.rules.eventSource,
       tenantId: entity.tenantId,
       occurredAt: this.context.clock.now().toISOString(),
-      actorId: principal.userId,
+      actorId: actorIdOf(actor),
       detail: { id: entity.id, version: entity.version, [lowerFirst(this.rules.resource)]: entity },
     };
   }
@@ -134,7 +134,7 @@ export async function requireReference<R>(
   const found = await find(id);
   if (!found)
     throw new ValidationError(`${field} refers to an unknown ${resource}`, [
-      { field: `body.${field}`, message: `No ${resource} ${id}` },
+      { field: `${field}`, message: `No ${resource} ${id}` },
     ]);
   return found;
 }

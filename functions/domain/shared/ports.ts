@@ -3,16 +3,32 @@ import type { DomainEvent } from './events';
 
 /** A caller's Idempotency-Key, claimed in the same transaction as the change it guards. */
 export interface IdempotencyClaim {
+  kind: 'idempotency-key';
   userId: string;
   key: string;
   /** Hash of the request, so the same key with another request is refused. */
   fingerprint: string;
 }
 
+/**
+ * Something that may take effect once, whoever asks and however often: an
+ * SES messageId, a mail's Message-ID, a plan occurrence. Claimed in the same
+ * transaction as the change it guards; a second claim fails with ClaimTakenError.
+ */
+export interface OnceClaim {
+  kind: 'once';
+  /** What kind of fact, e.g. `ses-message`, `message-id`, `plan-occurrence`. */
+  scope: string;
+  key: string;
+}
+
+/** What a write claims: any number of them, all checked in the one transaction that makes the change. */
+export type Claim = IdempotencyClaim | OnceClaim;
+
 /** Side effects that commit atomically with a write. */
 export interface WriteEffects {
   events?: DomainEvent[];
-  idempotency?: IdempotencyClaim;
+  claims?: readonly Claim[];
 }
 
 /** Storage of one aggregate type. Implemented by an adapter; the domain never sees keys. */

@@ -20,6 +20,8 @@ export async function canRead(workOrder: WorkOrder, viewer: WorkOrderViewer): Pr
     Boolean(p),
   );
   if (people.includes(viewer.userId)) return true;
+  // Whoever took the request can follow it (an agent who opened it for a caller), without handling it.
+  if (workOrder.createdBy === viewer.userId) return true;
   if (await viewer.isSuperiorOfAny(people)) return true;
   if (await sharedAccess(workOrder, viewer)) return true;
   const departments = [workOrder.ownerDepartmentId, ...workOrder.team.map((m) => m.departmentId)];

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { createDeviceInput } from '../customers/device';
+import { mapConcurrently } from '../shared/concurrency';
 import { MAX_PAGE_SIZE } from '../shared/entity';
 import {
   ConflictError,
@@ -253,7 +254,7 @@ export class WorkOrderCsvTransfer {
 
     const claim = idempotency && { ...idempotency, key: rowKey(idempotency.key, row.line) };
     try {
-      const workOrder = await this.workOrders.create(principal, parsed.data, claim);
+      const workOrder = await this.workOrders.create(principal, parsed.data, claim ? [claim] : []);
       return { row: row.line, outcome: 'created', id: workOrder.id, number: workOrder.number };
     } catch (error) {
       // The same file posted twice at once: the other request may have created the row (its claim
@@ -344,7 +345,7 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
     records = parseCsv(csv);
   } catch (error) {
     if (error instanceof CsvSyntaxError)
-      throw new ValidationError('The file is not valid CSV', [{ field: 'body', message: error.message }]);
+      throw new ValidationError('The file is not valid CSV', [{ field: '', message: error.message }]);
     throw error;
   }
   const garbled = records.find((record) => record.cells.some((cell) => cell.includes('\uFFFD')));
@@ -352,7 +353,7 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
     // Bytes that are not UTF-8 arrive as U+FFFD: refusing beats importing "M�ller".
     throw new ValidationError('The file is not UTF-8', [
       {
-        field: 'body',
+        field: '',
         message: `Line ${garbled.line} holds characters that are not UTF-8; save the file as "CSV UTF-8"`,
       },
     ]);
@@ -360,33 +361,33 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
   const [header, ...data] = records;
   if (!header || isBlank(header)) {
     throw new ValidationError('The first line must name the columns', [
-      { field: 'body', message: `The first line names the columns: ${IMPORT_COLUMNS.join(', ')}` },
+      { field: '', message: `The first line names the columns: ${IMPORT_COLUMNS.join(', ')}` },
     ]);
   }
   const names = header.cells.map((cell) => cell.trim().toLowerCase());
   const errors: FieldError[] = [];
   names.forEach((name, index) => {
     if (name === '') {
-      errors.push({ field: `body.columns.${index + 1}`, message: `Column ${index + 1} has no name` });
+      errors.push({ field: `columns.${index + 1}`, message: `Column ${index + 1} has no name` });
     } else if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) {
       errors.push({
-        field: `body.columns.${name}`,
+        field: `columns.${name}`,
         message: /[;\t]/.test(name)
           ? 'Unknown column; columns are separated by commas, and this line seems to use semicolons or tabs'
           : `Unknown column; the known ones are ${IMPORT_COLUMNS.join(', ')}`,
       });
     } else if (names.indexOf(name) !== index) {
-      errors.push({ field: `body.columns.${name}`, message: 'Named twice' });
+      errors.push({ field: `columns.${name}`, message: 'Named twice' });
     }
   });
-  if (!names.includes('title')) errors.push({ field: 'body.columns.title', message: 'Required column' });
+  if (!names.includes('title')) errors.push({ field: 'columns.title', message: 'Required column' });
   if (errors.length > 0) throw new ValidationError('The columns of the file are not valid', errors);
 
   const rows = data.filter((record) => !isBlank(record));
   if (rows.length > MAX_IMPORT_ROWS) {
     throw new ValidationError(`An import takes at most ${MAX_IMPORT_ROWS} rows`, [
       {
-        field: 'body',
+        field: '',
         message: `The file has ${rows.length} rows; split it into files of at most ${MAX_IMPORT_ROWS}`,
       },
     ]);
@@ -409,11 +410,11 @@ function replay(line: number, record: IdempotencyRecord): ImportRowResult {
   return { row: line, outcome: 'created', id: parsed.data.id, number: parsed.data.number, replayed: true };
 }
 
-/** A refusal from the service, in the file's terms: `body.accountId` becomes `account`. */
+/** A refusal from the service, in the file's terms: `accountId` becomes `account`. */
 function rowErrors(error: DomainError): FieldError[] {
   if (error instanceof ValidationError && error.fields.length > 0) {
     return error.fields.map(({ field, message }) => {
-      const name = field.replace(/^body\./, '').split('.')[0] ?? '';
+      const name = field.split('.')[0] ?? '';
       return { field: COLUMN_OF.get(name) ?? 'row', message };
     });
   }
@@ -435,18 +436,4 @@ function exportRow(workOrder: WorkOrderSummary): string[] {
     workOrder.createdAt,
     workOrder.updatedAt,
   ];
-}
-
-/** Runs `task` over the items, at most `limit` at a time; the answers keep the items' order. */
-async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -53,7 +53,7 @@ export const sharingRuleRules = (refs: {
     ] as const) {
       if (!(await lookups[ref.kind]?.get(rule.tenantId, ref.id))) {
         throw new ValidationError(`${field} refers to an unknown ${ref.kind}`, [
-          { field: `body.${field}.id`, message: `No ${ref.kind} ${ref.id}` },
+          { field: `${field}.id`, message: `No ${ref.kind} ${ref.id}` },
         ]);
       }
     }

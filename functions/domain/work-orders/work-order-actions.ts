@@ -2,13 +2,13 @@ import type { Principal } from '../access/principal';
 import type { Account } from '../customers/account';
 import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
-import type { User } from '../organisation/user';
+import { assertCanBeInCharge, type User } from '../organisation/user';
 import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import { automaticMailHeaders, type OutboundMail, type OutgoingMail } from '../shared/mail';
 import type { ServiceContext } from '../shared/master-data-service';
-import type { IdempotencyClaim } from '../shared/ports';
+import type { Claim } from '../shared/ports';
 import { canHandle } from './access';
 import { workOrderEvent } from './events';
 import {
@@ -206,7 +206,7 @@ export class WorkOrderReminders extends ActionBase {
     principal: Principal,
     workOrderId: string,
     input: SetReminderInput,
-    idempotency?: IdempotencyClaim,
+    claims: readonly Claim[] = [],
   ): Promise<Reminder> {
     const workOrder = await this.workOrders.get(principal, workOrderId);
     assertLive(workOrder);
@@ -215,23 +215,20 @@ export class WorkOrderReminders extends ActionBase {
     const at = new Date(Math.ceil(new Date(input.at).getTime() / 1000) * 1000);
     if (at.getTime() <= now.getTime()) {
       throw new ValidationError('A reminder is for a time in the future', [
-        { field: 'body.at', message: `Must be after ${now.toISOString()}` },
+        { field: 'at', message: `Must be after ${now.toISOString()}` },
       ]);
     }
     if (at.getTime() > now.getTime() + MAX_REMINDER_DAYS_AHEAD * 24 * 3600 * 1000) {
       throw new ValidationError(`A reminder is at most ${MAX_REMINDER_DAYS_AHEAD} days ahead`, [
-        { field: 'body.at', message: `Must be within ${MAX_REMINDER_DAYS_AHEAD} days` },
+        { field: 'at', message: `Must be within ${MAX_REMINDER_DAYS_AHEAD} days` },
       ]);
     }
     const user = await this.users.get(principal.tenantId, input.userId);
-    if (!user || user.status === 'disabled') {
+    if (!user)
       throw new ValidationError('userId refers to an unknown user', [
-        {
-          field: 'body.userId',
-          message: user ? `User ${input.userId} is disabled` : `No user ${input.userId}`,
-        },
+        { field: 'userId', message: `No user ${input.userId}` },
       ]);
-    }
+    assertCanBeInCharge(user, 'userId');
     const created = this.now();
     const reminder: Reminder = {
       id: this.context.ids.next(),
@@ -254,7 +251,7 @@ export class WorkOrderReminders extends ActionBase {
     // whereas a reminder item without its schedule would silently never fire.
     await this.scheduler.schedule(reminder);
     try {
-      await this.reminders.create(workOrder, reminder, record, { idempotency });
+      await this.reminders.create(workOrder, reminder, record, { claims });
     } catch (error) {
       await this.scheduler.cancel(reminder).catch(() => undefined);
       throw error;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { assertCanBeInCharge, type User } from '../organisation/user';
 import type { Entity } from '../shared/entity';
 import { type MasterDataRules, requireReference } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
@@ -27,7 +28,7 @@ export type UpdateWorkOrderTypeInput = z.infer<typeof updateWorkOrderTypeInput>;
 export type WorkOrderType = Entity & CreateWorkOrderTypeInput;
 
 export const workOrderTypeRules = (users: {
-  get(tenantId: string, id: string): Promise<unknown>;
+  get(tenantId: string, id: string): Promise<User | undefined>;
 }): MasterDataRules<WorkOrderType, CreateWorkOrderTypeInput, UpdateWorkOrderTypeInput> => ({
   resource: 'WorkOrderType',
   eventSource: 'fieldservice.work-orders',
@@ -40,9 +41,10 @@ export const workOrderTypeRules = (users: {
   update: (type, changes) => applyChanges(type, changes),
   check: async (type, previous) => {
     if (type.defaultOwnerId !== previous?.defaultOwnerId) {
-      await requireReference('defaultOwnerId', 'user', type.defaultOwnerId, (id) =>
+      const owner = await requireReference('defaultOwnerId', 'user', type.defaultOwnerId, (id) =>
         users.get(type.tenantId, id),
       );
+      if (owner) assertCanBeInCharge(owner, 'defaultOwnerId');
     }
   },
 });

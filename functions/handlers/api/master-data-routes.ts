@@ -91,8 +91,8 @@ export function masterDataImplementations<T extends Entity, TCreate, TUpdate ext
   service: MasterDataService<T, TCreate, TUpdate>,
 ): RouteImplementation[] {
   return [
-    implement(routes.create, ({ principal, body, idempotency }) =>
-      service.create(principal, body as TCreate, idempotency),
+    implement(routes.create, ({ principal, body, claims }) =>
+      service.create(principal, body as TCreate, claims),
     ),
     implement(routes.list, ({ principal, query }) =>
       service.list(principal, query as z.infer<typeof pageQuery>),

@@ -101,9 +101,24 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
       const replay = await replayed(principal, claim, contract, correlationId);
       if (replay) return replay;
     }
-    const request = { params, query, body, principal, headers, correlationId, logger, idempotency: claim };
+    const request = {
+      params,
+      query,
+      body,
+      principal,
+      headers,
+      correlationId,
+      logger,
+      idempotency: claim,
+      claims: claim ? [claim] : [],
+    };
     try {
-      const result = await route.handle(request as Parameters<RouteImplementation['handle']>[0]);
+      const result = await route
+        .handle(request as Parameters<RouteImplementation['handle']>[0])
+        .catch((error: unknown) => {
+          // The domain names fields of its input; where that input came from is known only here.
+          throw error instanceof ValidationError ? error.locatedIn(contract.body ? 'body' : 'query') : error;
+        });
       if (result instanceof RawResponse) return raw(contract.status, result, correlationId);
       return json(contract.status, result, correlationId);
     } catch (error) {
@@ -221,7 +236,7 @@ function idempotencyClaim(
     .update('\n')
     .update(rawBody ?? '')
     .digest('base64url');
-  return { userId: principal.userId, key: value, fingerprint };
+  return { kind: 'idempotency-key', userId: principal.userId, key: value, fingerprint };
 }
 
 function raw(status: number, response: RawResponse, correlationId: string): Result {

@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import type { Principal } from '../../../domain/access/principal';
-import type { IdempotencyClaim } from '../../../domain/shared/ports';
+import type { Claim, IdempotencyClaim } from '../../../domain/shared/ports';
 import type { Logger } from '../../../shared/logger';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -66,6 +66,8 @@ export interface ApiRequest<C extends RouteContract> {
   logger: Logger;
   /** Present when the caller sent an Idempotency-Key on an idempotent route. */
   idempotency?: IdempotencyClaim;
+  /** What the change claims: the Idempotency-Key, when one was sent. */
+  claims: Claim[];
 }
 
 /** An answer passed through as it is (a CSV file, say) instead of being serialised as JSON. */

@@ -22,8 +22,8 @@ export function createHandler(app: Application) {
       implement(routes.forward, ({ principal, params, body }) =>
         forwarding.forward(principal, params.id, body),
       ),
-      implement(routes.setReminder, ({ principal, params, body, idempotency }) =>
-        reminders.set(principal, params.id, body, idempotency),
+      implement(routes.setReminder, ({ principal, params, body, claims }) =>
+        reminders.set(principal, params.id, body, claims),
       ),
       implement(routes.listReminders, ({ principal, params, query }) =>
         reminders.list(principal, params.id, query),

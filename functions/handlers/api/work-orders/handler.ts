@@ -12,9 +12,7 @@ export function createHandler(app: Application) {
   const { workOrders, sharingRules, workOrderTypes } = app.workOrders;
   return apiHandler(
     [
-      implement(routes.create, ({ principal, body, idempotency }) =>
-        workOrders.create(principal, body, idempotency),
-      ),
+      implement(routes.create, ({ principal, body, claims }) => workOrders.create(principal, body, claims)),
       implement(routes.scene, ({ principal, query }) => workOrders.scene(principal, query)),
       implement(routes.get, ({ principal, params }) => workOrders.get(principal, params.id)),
       implement(routes.byNumber, ({ principal, params }) => workOrders.getByNumber(principal, params.number)),
