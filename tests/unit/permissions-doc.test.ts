@@ -45,9 +45,9 @@ describe('docs/permissions.md', () => {
     const markdown = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
     const lines = markdown.split('\n');
     const start = lines.findIndex((line) => line.startsWith('| system actor'));
-    const rows = lines
-      .slice(start + 2)
-      .filter((line, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('|')));
+    const after = lines.slice(start + 2);
+    const end = after.findIndex((line) => !line.startsWith('|'));
+    const rows = end === -1 ? after : after.slice(0, end);
     const documented = Object.fromEntries(
       rows.map((line) => {
         const cells = line.split('|').map((cell) => cell.trim());
