@@ -94,7 +94,7 @@ export async function workOrderBench(app: Application, m: Meter, call: Caller): 
   await app.ports.table.client.send(
     new PutCommand({
       TableName: app.ports.table.tableName,
-      Item: { ...keys.counter(TENANT, 'WO#2026'), value: COUNT },
+      Item: { ...keys.workOrderNumberCounter(TENANT, 2026), value: COUNT },
     }),
   );
 

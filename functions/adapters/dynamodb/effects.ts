@@ -64,7 +64,7 @@ function claimItem(
   if (claim.kind === 'idempotency-key') {
     return [
       {
-        ...keys.idempotency(tenantId, claim.userId, claim.key),
+        ...keys.idempotency(tenantId, claim.userId, claim.key, claim.row),
         entityType: 'IdempotencyRecord',
         fingerprint: claim.fingerprint,
         ...kept,

@@ -6,11 +6,16 @@ import { keys } from './keys';
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(private readonly table: TableContext) {}
 
-  async find(tenantId: string, userId: string, key: string): Promise<IdempotencyRecord | undefined> {
+  async find(
+    tenantId: string,
+    userId: string,
+    key: string,
+    row?: number,
+  ): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.table.client.send(
       new GetCommand({
         TableName: this.table.tableName,
-        Key: keys.idempotency(tenantId, userId, key),
+        Key: keys.idempotency(tenantId, userId, key, row),
         ConsistentRead: true,
       }),
     );

@@ -6,6 +6,8 @@ export interface IdempotencyClaim {
   kind: 'idempotency-key';
   userId: string;
   key: string;
+  /** One row of an imported file: each row is claimed under the file's key. */
+  row?: number;
   /** Hash of the request, so the same key with another request is refused. */
   fingerprint: string;
 }
@@ -51,5 +53,5 @@ export interface IdempotencyRecord {
 }
 
 export interface IdempotencyStore {
-  find(tenantId: string, userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  find(tenantId: string, userId: string, key: string, row?: number): Promise<IdempotencyRecord | undefined>;
 }

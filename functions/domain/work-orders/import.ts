@@ -252,7 +252,7 @@ export class WorkOrderCsvTransfer {
     }
     if (!parsed.success || errors.length > 0) return refused(errors);
 
-    const claim = idempotency && { ...idempotency, key: rowKey(idempotency.key, row.line) };
+    const claim = idempotency && { ...idempotency, row: row.line };
     try {
       const workOrder = await this.workOrders.create(principal, parsed.data, claim ? [claim] : []);
       return { row: row.line, outcome: 'created', id: workOrder.id, number: workOrder.number };
@@ -260,7 +260,7 @@ export class WorkOrderCsvTransfer {
       // The same file posted twice at once: the other request may have created the row (its claim
       // fails ours, or the two transactions collide on it).
       if (error instanceof ConflictError && claim) {
-        const record = await this.idempotency.find(principal.tenantId, claim.userId, claim.key);
+        const record = await this.idempotency.find(principal.tenantId, claim.userId, claim.key, claim.row);
         if (record?.fingerprint === claim.fingerprint) return replay(row.line, record);
         if (record)
           return refused([{ field: 'idempotency-key', message: 'Already used with a different file' }]);
@@ -277,7 +277,7 @@ export class WorkOrderCsvTransfer {
     rows: ImportRow[],
   ): Promise<Map<number, IdempotencyRecord>> {
     const records = await mapConcurrently(rows, CLAIM_READ_CONCURRENCY, (row) =>
-      this.idempotency.find(principal.tenantId, idempotency.userId, rowKey(idempotency.key, row.line)),
+      this.idempotency.find(principal.tenantId, idempotency.userId, idempotency.key, row.line),
     );
     const earlier = new Map<number, IdempotencyRecord>();
     records.forEach((record, index) => {
@@ -398,9 +398,6 @@ export function readImportFile(csv: string): { columns: ImportColumn[]; rows: Im
 function isBlank(record: CsvRecord): boolean {
   return record.cells.every((cell) => cell.trim() === '');
 }
-
-/** Row claims live beside the caller's own keys; `#` cannot occur in an Idempotency-Key header. */
-const rowKey = (key: string, line: number) => `${key}#import-row-${line}`;
 
 const claimedWorkOrder = z.object({ id: z.string(), number: z.string() });
 

@@ -3,7 +3,7 @@ import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
-import { type View, viewsOf } from '../../../domain/work-orders/scenes';
+import { viewsOf } from '../../../domain/work-orders/scenes';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import { formatNumber, type WorkOrder } from '../../../domain/work-orders/work-order';
 import type { Clock } from '../../../shared/clock';
@@ -36,20 +36,6 @@ const SUMMARY_FIELDS = [
   'updatedAt',
 ] as const satisfies readonly (keyof WorkOrderSummary)[];
 
-export function viewName(view: View): string {
-  switch (view.kind) {
-    case 'all':
-      return `all#${view.lifecycle}`;
-    case 'account':
-      return `account#${view.accountId}`;
-    case 'department':
-    case 'owner-department':
-      return `${view.kind}#${view.departmentId}`;
-    default:
-      return `${view.kind}#${view.userId}`;
-  }
-}
-
 /**
  * Work orders: the order item, one scene entry per list it appears in (with a
  * summary, so scene pages need no second read), its service records, and a
@@ -76,7 +62,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     const { Attributes } = await this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: keys.counter(draft.tenantId, `WO#${year}`),
+        Key: keys.workOrderNumberCounter(draft.tenantId, year),
         UpdateExpression: 'ADD #value :one',
         ExpressionAttributeNames: { '#value': 'value' },
         ExpressionAttributeValues: { ':one': 1 },
@@ -168,8 +154,8 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
         ':expected': previous.version,
       },
     );
-    const current = new Set(viewsOf(next).map(viewName));
-    for (const view of viewsOf(previous).map(viewName)) {
+    const current = new Set(viewsOf(next).map(keys.viewName));
+    for (const view of viewsOf(previous).map(keys.viewName)) {
       if (!current.has(view))
         tx.delete(
           keys.workOrderView(next.tenantId, next.id, view),
@@ -206,7 +192,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       undefined,
       () => new Error('unreachable'),
     );
-    for (const view of viewsOf(workOrder).map(viewName)) {
+    for (const view of viewsOf(workOrder).map(keys.viewName)) {
       tx.delete(
         keys.workOrderView(workOrder.tenantId, workOrder.id, view),
         undefined,
@@ -246,7 +232,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     query: SceneQuery,
   ): Promise<Page<WorkOrderSummary> & { itemsRead: number; rounds: number }> {
     const sources: MergeSource[] = query.views.map((view) => {
-      const name = viewName(view);
+      const name = keys.viewName(view);
       const { index, pk } = keys.workOrderViewQuery(tenantId, name, query.sort);
       return {
         name,
@@ -310,7 +296,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
 function viewItems(workOrder: WorkOrder): Record<string, unknown>[] {
   const summary = pickSummary(workOrder);
   return viewsOf(workOrder)
-    .map(viewName)
+    .map(keys.viewName)
     .map((view) => ({
       ...summary,
       ...keys.workOrderView(workOrder.tenantId, workOrder.id, view),

@@ -1,0 +1,34 @@
+import { customerKeys } from './customers';
+import { masterDataKeys } from './master-data';
+import { organisationKeys } from './organisation';
+import { platformKeys } from './platform';
+import { workOrderKeys } from './work-orders';
+
+export type { IndexKeys, ItemKey } from './key-types';
+export type { MasterDataType } from './master-data';
+
+/**
+ * The one key builder, one module per aggregate behind this one export. No
+ * other module writes a pk, sk or index key. Every partition key starts with
+ * the tenant, so no query can cross tenants.
+ */
+export const keys = {
+  ...masterDataKeys,
+  ...organisationKeys,
+  ...customerKeys,
+  ...workOrderKeys,
+  ...platformKeys,
+} as const;
+
+/** Attributes that are storage detail and never leave the adapter. */
+export const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'entityType',
+] as const;
