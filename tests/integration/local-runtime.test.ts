@@ -8,6 +8,8 @@ import { freePort } from '../../local/dynamodb/launcher';
 import { pollUntil } from '../../local/poll';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'fs-local-'));
+/** `npm start -- --now`: one clock for the domain and the scheduler, started in another year. */
+const NOW = '2031-05-04T08:00:00.000Z';
 let child: ChildProcess;
 let output = '';
 let apiUrl: string;
@@ -24,7 +26,7 @@ const isRunning = (pid: number) => {
 beforeAll(async () => {
   const [apiPort, dynamoPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--now', NOW], {
     env: {
       ...process.env,
       PORT: String(apiPort),
@@ -54,6 +56,7 @@ describe('npm start', () => {
   it('prints where everything listens and how to get a token', () => {
     expect(output).toContain(apiUrl);
     expect(output).toContain('npm run token');
+    expect(output).toMatch(/Clock\s+2031-05-04T08:0/);
   });
 
   it('serves the API with dev tokens and publishes the outbox to the local bus', async () => {
@@ -68,7 +71,9 @@ describe('npm start', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Smoke Test AG' }),
     });
-    const account = (await created.json()) as { id: string };
+    const account = (await created.json()) as { id: string; createdAt: string };
+    // The domain reads the moved clock too, not the wall clock.
+    expect(account.createdAt.slice(0, 13)).toBe(NOW.slice(0, 13));
     const read = await fetch(`${apiUrl}/accounts/${account.id}`, {
       headers: { authorization: `Bearer ${token}` },
     });
