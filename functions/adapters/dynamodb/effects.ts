@@ -7,7 +7,7 @@ import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
 
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
-const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
+export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
 
 export function outboxItem(event: DomainEvent, clock: Clock): Record<string, unknown> {
   return {

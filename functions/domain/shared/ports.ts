@@ -36,4 +36,14 @@ export interface IdempotencyRecord {
 
 export interface IdempotencyStore {
   find(tenantId: string, userId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records the claim on its own, unless its key is taken: resolves with the
+   * record already there (same or other fingerprint), or undefined when this
+   * claim was written. For requests whose effects are not one transaction.
+   */
+  reserve(
+    tenantId: string,
+    claim: IdempotencyClaim,
+    resourceType: string,
+  ): Promise<IdempotencyRecord | undefined>;
 }
