@@ -4,7 +4,7 @@ import type { Account } from '../customers/account';
 import type { Contact } from '../customers/contact';
 import type { Device } from '../customers/device';
 import type { User } from '../organisation/user';
-import { type Page, type PageRequest, pageRequest } from '../shared/entity';
+import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import {
   ConflictError,
   ForbiddenError,
@@ -72,6 +72,9 @@ const DEFAULT_CHANNEL: Partial<Record<string, Channel>> = {
 };
 
 /** Work orders: creating, finding, handling. Every rule about who may do what is in access.ts. */
+/** How many pages of an account's work orders its summary reads at most to find those the viewer may read. */
+const ACCOUNT_HISTORY_PAGES = 3;
+
 export class WorkOrderService {
   constructor(
     private readonly workOrders: WorkOrderRepository,
@@ -206,15 +209,32 @@ export class WorkOrderService {
   }
 
   /** The last work orders of an account, for its summary; any role that reads customers sees them. */
+  /** The account's latest work orders that this principal may read (a bounded number of pages). */
   async accountHistory(principal: Principal, accountId: string, limit: number): Promise<WorkOrderSummary[]> {
     authorize(principal, 'customer:read');
-    const { items } = await this.workOrders.scene(principal.tenantId, {
-      views: [{ kind: 'account', accountId }],
-      sort: 'created',
-      order: 'desc',
-      limit,
-    });
-    return items;
+    const viewer = this.viewer(principal);
+    const readable: WorkOrderSummary[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < ACCOUNT_HISTORY_PAGES && readable.length < limit; page++) {
+      const { items, nextCursor } = await this.workOrders.scene(principal.tenantId, {
+        views: [{ kind: 'account', accountId }],
+        sort: 'created',
+        order: 'desc',
+        limit: MAX_PAGE_SIZE,
+        cursor,
+      });
+      const full = await this.workOrders.getMany(
+        principal.tenantId,
+        items.map((item) => item.id),
+      );
+      for (const item of items) {
+        const workOrder = full.get(item.id);
+        if (readable.length < limit && workOrder && (await canRead(workOrder, viewer))) readable.push(item);
+      }
+      cursor = nextCursor;
+      if (!cursor) break;
+    }
+    return readable;
   }
 
   async records(principal: Principal, id: string, page: Partial<PageRequest>): Promise<Page<ServiceRecord>> {
