@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Application } from '../functions/composition/application';
@@ -86,6 +87,28 @@ export async function startApiServer(options: {
     });
   });
 
+  // Requests Node cannot parse (raw non-ASCII in the URL, a malformed request line) get a problem too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request',
+      status,
+      detail:
+        error.code === 'HPE_INVALID_URL' || error.code === 'HPE_INVALID_METHOD'
+          ? 'The request line is not valid: a URL holds only ASCII, anything else percent-encoded'
+          : 'The request is not valid HTTP',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        'content-type: application/problem+json\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        'connection: close\r\n\r\n' +
+        body,
+    );
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
@@ -115,9 +138,13 @@ export async function startApiServer(options: {
       claims = token ? verifyDevToken(token, options.secret) : undefined;
       if (!claims) return send(res, gatewayError(401, 'Unauthorized'));
     }
-    const pathParameters = Object.fromEntries(
-      route.paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
-    );
+    const pathParameters: Record<string, string> = {};
+    for (const [i, name] of route.paramNames.entries()) {
+      const value = decodePathSegment(match[i + 1] ?? '');
+      if (value === undefined)
+        return send(res, gatewayError(400, `The path parameter ${name} is not valid percent-encoded UTF-8`));
+      pathParameters[name] = value;
+    }
     const event = toEvent(req, url, method, routeKey(route.contract), pathParameters, body, claims);
     const handler = await load(route);
     const result = await handler(event, lambdaContext(`api-${route.functionName}`));
@@ -195,9 +222,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
+/** A path segment decoded, or undefined when it is not percent-encoded UTF-8. */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** API Gateway's own answers (before any handler runs), as problem details. */
 function gatewayError(status: number, detail: string): APIGatewayProxyStructuredResultV2 {
-  const title = { 401: 'Unauthorized', 404: 'Not Found', 413: 'Content Too Large' }[status] ?? 'Error';
+  const title =
+    { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Content Too Large' }[status] ??
+    'Error';
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },

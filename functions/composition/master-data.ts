@@ -25,7 +25,7 @@ import { UserGroupService } from '../domain/organisation/user-group-service';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import type { Ports } from './ports';
 
-export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table);
+export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table, ports.clock);
 
 /** The master-data repositories: organisation, customers, products. */
 export const masterDataRepositories = (ports: Ports) => ({

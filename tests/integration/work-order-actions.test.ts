@@ -423,3 +423,115 @@ describe('reminders', () => {
     expect(reminderOutbox.files()).toHaveLength(mailsBefore + fired.length);
   });
 });
+
+describe('mail for a title with a line break', () => {
+  let multiline: WorkOrder;
+
+  beforeAll(async () => {
+    // Stored before titles were single-line (or written by an older client): the mail must still go out.
+    multiline = await wo.create(admin(), { title: 'Boiler\r\nBcc: everyone@evil.example', ownerId: 'tech1' });
+  });
+
+  it('is forwarded with the title on one line of the subject, and no injected header', async () => {
+    const forwarded = await api.request<ServiceRecord>('POST', `/work-orders/${multiline.id}/forward`, {
+      token: tokenOf('tech1'),
+      body: { to: ['dispatch@partner.example'] },
+    });
+    const event = (await outboxEvents('WorkOrderForwarded')).find(
+      (e) => e.detail.recordId === forwarded.body.id,
+    );
+    if (!event) throw new Error('no WorkOrderForwarded event');
+    const before = forwardOutbox.files().length;
+
+    const result = await runMailer(asEventBridgeEvent(event));
+
+    expect(forwarded.status).toBe(202);
+    expect(result).toMatchObject({ outcome: 'sent' });
+    expect(forwardOutbox.files()).toHaveLength(before + 1);
+    const mail = readMail(forwardOutbox.files().at(-1) as string);
+    expect(mail.header('Subject')).toBe(`[${multiline.number}] Boiler Bcc: everyone@evil.example`);
+    expect(mail.header('Bcc')).toBeUndefined();
+    expect(mail.header('To')).toBe('dispatch@partner.example');
+  });
+
+  it('is sent when a reminder on it fires', async () => {
+    const set = await api.request<Reminder>('POST', `/work-orders/${multiline.id}/reminders`, {
+      token: tokenOf('tech1'),
+      body: { userId: 'tech1', at: inOneHour(), note: 'Multiline title reminder' },
+    });
+    const mailsBefore = reminderOutbox.files().length;
+
+    await scheduler.advanceTo(new Date(Date.now() + 2 * 3600_000));
+
+    const mails = reminderOutbox
+      .files()
+      .slice(mailsBefore)
+      .map(readMail)
+      .filter((mail) => mail.body.includes('Multiline title reminder'));
+    expect(set.status).toBe(201);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.header('Subject')).toBe(
+      `Reminder: [${multiline.number}] Boiler Bcc: everyone@evil.example`,
+    );
+  });
+});
+
+describe('mail that cannot be sent', () => {
+  const failingMail = {
+    send: async () => {
+      throw new Error('SES: Daily message quota exceeded');
+    },
+  };
+
+  it('says so on the timeline and throws, so the function retries and dead-letters it', async () => {
+    const failing = createWorkOrderMailer(
+      compose(basePorts(api.table, { mail: failingMail, mailFrom: 'service@localhost' })).workOrderMailer,
+      quiet,
+    );
+    const forwarded = await api.request<ServiceRecord>(
+      'POST',
+      `/work-orders/${org.workOrders.wo2.id}/forward`,
+      { token: tokenOf('lead'), body: { to: ['someone@partner.example'] } },
+    );
+    const event = (await outboxEvents('WorkOrderForwarded')).find(
+      (e) => e.detail.recordId === forwarded.body.id,
+    );
+    if (!event) throw new Error('no WorkOrderForwarded event');
+
+    await expect(failing(asEventBridgeEvent(event))).rejects.toThrow(/quota exceeded/);
+
+    const records = await wo.records(admin(), org.workOrders.wo2.id, { limit: 100 });
+    const failed = records.items.filter((r) => r.kind === 'mail-failed');
+    expect(failed.map((r) => r.data)).toContainEqual(
+      expect.objectContaining({
+        mail: 'forwarded',
+        recordId: forwarded.body.id,
+        to: ['someone@partner.example'],
+      }),
+    );
+    expect(failed.at(-1)?.text).toContain('quota exceeded');
+    // The claim was released: a later attempt (Lambda's retry) sends it.
+    expect(await runMailer(asEventBridgeEvent(event))).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('of a reminder says so on the timeline too', async () => {
+    const failingReminder = createReminderHandler(
+      compose(basePorts(api.table, { mail: failingMail, mailFrom: 'service@localhost' })).workOrderMailer,
+      quiet,
+    );
+    const set = await api.request<Reminder>('POST', `/work-orders/${org.workOrders.wo2.id}/reminders`, {
+      token: tokenOf('lead'),
+      body: { userId: 'tech2', at: inOneHour() },
+    });
+    await scheduler.cancel(set.body);
+
+    await expect(
+      failingReminder({ tenantId: 'fso', workOrderId: org.workOrders.wo2.id, reminderId: set.body.id }),
+    ).rejects.toThrow(/quota exceeded/);
+
+    const records = await wo.records(admin(), org.workOrders.wo2.id, { limit: 100 });
+    expect(records.items.filter((r) => r.kind === 'mail-failed').map((r) => r.data)).toContainEqual(
+      expect.objectContaining({ mail: 'reminder', reminderId: set.body.id, to: ['tech2@fso.example'] }),
+    );
+  });
+});

@@ -149,7 +149,8 @@ describe('work-order scenes', () => {
     for (let i = 0; i < 12; i++) {
       await api.request('POST', '/work-orders', {
         token: tokenOf('admin'),
-        body: { title: `Visit ${i}`, accountId: account.id },
+        // tech1's work orders are shared with the agent's group: the summary lists what the agent may read.
+        body: { title: `Visit ${i}`, accountId: account.id, ownerId: 'tech1' },
       });
     }
     const summary = await api.request<{ recentWorkOrders: { title: string }[]; account: { name: string } }>(

@@ -178,6 +178,30 @@ describe('importing work orders from CSV', () => {
     expect(await countAll()).toBe(between);
   });
 
+  it('refuses another file under a key whose first file was wholly refused, and still takes the same file again', async () => {
+    // Prepare: every row of the first file is refused, so no row was claimed under the key.
+    const refusedFile = `title,priority\nOne,wrong\nTwo,wrong\n`;
+    const key = 'erp-sync-all-refused';
+    const first = await postCsv(refusedFile, { key });
+    const before = await countAll();
+
+    // Act
+    const otherFile = await postCsv(`title\nOne\nTwo\n`, { key });
+    const sameFile = await postCsv(refusedFile, { key });
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ created: 0, refused: 2 });
+    expect(otherFile.status).toBe(422);
+    expect(otherFile.headers.get('content-type')).toContain('application/problem+json');
+    expect(otherFile.body.errors).toEqual([
+      { field: 'header.idempotency-key', message: 'Already used with a different file' },
+    ]);
+    expect(sameFile.status).toBe(200);
+    expect(sameFile.body).toMatchObject({ created: 0, refused: 2 });
+    expect(await countAll()).toBe(before);
+  });
+
   it('creates each row once when the same file and key arrive twice at the same time', async () => {
     // Prepare
     const csv = `title\n${Array.from({ length: 20 }, (_, i) => `Parallel ${i}`).join('\n')}\n`;

@@ -160,8 +160,11 @@ describe('composeMime', () => {
   });
 
   it.each([
-    ['a line break in the subject (header injection)', { subject: 'Hi\r\nBcc: x@evil.example' }],
-    ['a line break in an extra header', { headers: { 'X-Note': 'a\nb' } }],
+    [
+      'a line break in an address (header injection)',
+      { to: ['anna@customer.example\r\nBcc: x@evil.example'] },
+    ],
+    ['a line break inside the angle brackets', { to: ['Anna <anna@customer.example\r\n>'] }],
     ['a header the composer owns', { headers: { 'Content-Type': 'text/html' } }],
     ['an invalid header name', { headers: { 'Bad Name': 'x' } }],
     ['a recipient that is not an address', { to: ['not an address'] }],
@@ -169,6 +172,99 @@ describe('composeMime', () => {
     ['a malformed In-Reply-To', { inReplyTo: 'no-brackets@x' }],
   ])('refuses %s', (_, change) => {
     expect(() => composeMime({ ...base, ...change }, fixed)).toThrow(ValidationError);
+  });
+});
+
+describe('composeMime with hostile header values', () => {
+  /** Every header line of the message: none longer than 76, none that does not belong to a known field. */
+  const headerLines = (raw: string) => raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n');
+  const fieldNames = (raw: string) =>
+    headerLines(raw)
+      .filter((line) => !/^[ \t]/.test(line))
+      .map((line) => line.slice(0, line.indexOf(':')).toLowerCase());
+  const expectWellFormed = (raw: string) => {
+    for (const line of headerLines(raw)) {
+      expect(line.length, line).toBeLessThanOrEqual(76);
+      expect(line, 'a folded line holds more than whitespace').toMatch(/\S/);
+      expect(line).toMatch(/^[\x20-\x7e]*$/);
+    }
+    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  };
+
+  it.each([
+    ['CRLF', 'Hi\r\nBcc: x@evil.example'],
+    ['LF', 'Hi\nBcc: x@evil.example'],
+    ['CR', 'Hi\rBcc: x@evil.example'],
+    ['a folded continuation', 'Hi\r\n Bcc: x@evil.example'],
+    ['Unicode line separators', 'Hi\u2028Bcc:\u0085x@evil.example'],
+  ])('turns %s in the subject into a space: one subject, no injected field', (_, subject) => {
+    const { raw, recipients } = composeMime({ ...base, subject }, fixed);
+    const { headers } = parse(raw);
+
+    expectWellFormed(raw);
+    expect(fieldNames(raw).filter((name) => name === 'bcc')).toEqual([]);
+    expect(recipients).toEqual(['anna@customer.example']);
+    expect(decodeWords(headers.get('subject') ?? '')).toBe('Hi Bcc: x@evil.example');
+  });
+
+  it('sends a title with a line break as a one-line subject', () => {
+    const { raw } = composeMime({ ...base, subject: '[WO-2026-000123] Boiler\nleaking\r\n  again' }, fixed);
+
+    expect(decodeWords(parse(raw).headers.get('subject') ?? '')).toBe(
+      '[WO-2026-000123] Boiler leaking again',
+    );
+  });
+
+  it('drops control characters; a value of only control characters becomes empty', () => {
+    const only = composeMime({ ...base, subject: '\u0000\u0001\u001b\u007f\u009b' }, fixed);
+    const mixed = composeMime({ ...base, subject: 'Bo\u0000iler\u0007 leaks' }, fixed);
+    const extra = composeMime({ ...base, headers: { 'X-Note': '\r\n\u0000' } }, fixed);
+
+    for (const { raw } of [only, mixed, extra]) expectWellFormed(raw);
+    expect(parse(only.raw).headers.get('subject')).toBe('');
+    expect(decodeWords(parse(mixed.raw).headers.get('subject') ?? '')).toBe('Bo iler leaks');
+    expect(parse(extra.raw).headers.get('x-note')).toBe('');
+    expect(fieldNames(extra.raw)).not.toContain('');
+  });
+
+  it('encodes a 1,000-character word into encoded-words of whole lines', () => {
+    const word = 'x'.repeat(1000);
+    const { raw } = composeMime(
+      { ...base, subject: `Start ${word} end`, headers: { 'X-Note': word } },
+      fixed,
+    );
+    const { headers } = parse(raw);
+
+    expectWellFormed(raw);
+    expect(decodeWords(headers.get('subject') ?? '')).toBe(`Start ${word} end`);
+    expect(decodeWords(headers.get('x-note') ?? '')).toBe(word);
+  });
+
+  it('encodes non-ASCII and keeps a subject that looks like an encoded-word literal', () => {
+    const { raw } = composeMime({ ...base, subject: 'Prüfung =?UTF-8?B?SGk=?= 日本' }, fixed);
+
+    expectWellFormed(raw);
+    expect(decodeWords(parse(raw).headers.get('subject') ?? '')).toBe('Prüfung =?UTF-8?B?SGk=?= 日本');
+  });
+
+  it.each([
+    ['CRLF and a header', 'Anna\r\nBcc: x@evil.example <anna@customer.example>', 'Anna Bcc: x@evil.example'],
+    ['LF in a quoted name', '"Anna\nMüller" <anna@customer.example>', 'Anna Müller'],
+    ['control characters only', '\u0000\u0001 <anna@customer.example>', ''],
+    ['a 1,000-character name', `${'n'.repeat(1000)} <anna@customer.example>`, 'n'.repeat(1000)],
+  ])('writes a display name with %s as one safe phrase', (_, mailbox, name) => {
+    const { raw, recipients } = composeMime({ ...base, from: mailbox, to: [mailbox], cc: [mailbox] }, fixed);
+    const { headers } = parse(raw);
+
+    expectWellFormed(raw);
+    expect(fieldNames(raw).filter((field) => field === 'bcc')).toEqual([]);
+    expect(recipients).toEqual(['anna@customer.example', 'anna@customer.example']);
+    for (const field of ['from', 'to', 'cc']) {
+      const value = headers.get(field) ?? '';
+      expect(value.endsWith('<anna@customer.example>') || value === 'anna@customer.example').toBe(true);
+      const phrase = decodeWords(value.replace(/\s*<anna@customer\.example>$/, '')).replace(/^"(.*)"$/, '$1');
+      expect(phrase === 'anna@customer.example' ? '' : phrase).toBe(name);
+    }
   });
 });
 

@@ -58,7 +58,9 @@ describe('SesMailer', () => {
   it('refuses a mail it cannot compose without calling SES', async () => {
     const mailer = new SesMailer(new SESClient({ region: 'eu-west-1' }));
 
-    await expect(mailer.send({ ...mail, subject: 'x\r\nBcc: all@evil.example' })).rejects.toThrow(/compose/);
+    await expect(mailer.send({ ...mail, to: ['a@b.example\r\nBcc: all@evil.example'] })).rejects.toThrow(
+      /compose/,
+    );
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 

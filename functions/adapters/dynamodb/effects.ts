@@ -12,7 +12,7 @@ const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
  * once-only claims outlive every redelivery (SES retries for hours, people
  * resend days later, a plan occurrence must never come back).
  */
-const CLAIM_RETENTION_SECONDS: Record<Claim['kind'], number> = {
+export const CLAIM_RETENTION_SECONDS: Record<Claim['kind'], number> = {
   'idempotency-key': 24 * 3600,
   once: 400 * 24 * 3600,
 };

@@ -1,10 +1,16 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyRecord, IdempotencyStore } from '../../domain/shared/ports';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from '../../domain/shared/ports';
+import { type Clock, systemClock } from '../../shared/clock';
 import type { TableContext } from './client';
+import { CLAIM_RETENTION_SECONDS } from './effects';
 import { keys } from './keys';
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly table: TableContext) {}
+  constructor(
+    private readonly table: TableContext,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async find(
     tenantId: string,
@@ -26,5 +32,33 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       resource: Item.resource,
       createdAt: String(Item.createdAt),
     };
+  }
+
+  async reserve(
+    tenantId: string,
+    claim: IdempotencyClaim,
+    resourceType: string,
+  ): Promise<IdempotencyRecord | undefined> {
+    const now = this.clock.now();
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            ...keys.idempotency(tenantId, claim.userId, claim.key, claim.row),
+            entityType: 'IdempotencyRecord',
+            fingerprint: claim.fingerprint,
+            resourceType,
+            createdAt: now.toISOString(),
+            expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_RETENTION_SECONDS['idempotency-key'],
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.find(tenantId, claim.userId, claim.key, claim.row);
+    }
   }
 }

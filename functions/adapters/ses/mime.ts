@@ -51,6 +51,11 @@ const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
 const ADDRESS = /^[^\s<>@,;"()[\]\\]+@[A-Za-z0-9.-]+$/;
 // RFC 5322 atext plus the space between words: needs no quoting as a display name.
 const PLAIN_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
+/** A plain word longer than this goes out as encoded-words, so no header line passes MAX_LINE. */
+const MAX_PLAIN_WORD = 40;
+// Line breaks (also NEL and the Unicode separators) and every other control character.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what a header must never carry.
+const BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 export function composeMime(message: OutgoingMail, options: ComposeOptions = {}): ComposedMail {
   if (message.to.length === 0) throw invalid('to', 'At least one recipient');
@@ -65,7 +70,7 @@ export function composeMime(message: OutgoingMail, options: ComposeOptions = {})
   ];
   if (message.cc && message.cc.length > 0) lines.push(header('Cc', addressList(message.cc, 'cc')));
   lines.push(
-    header('Subject', unstructured(message.subject, 'subject')),
+    header('Subject', unstructured(message.subject)),
     `Date: ${rfc5322Date(options.date ?? new Date())}`,
     `Message-ID: ${messageId}`,
   );
@@ -83,7 +88,7 @@ export function composeMime(message: OutgoingMail, options: ComposeOptions = {})
     if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
       throw invalid(`headers.${name}`, 'Not a header field this message may set');
     }
-    lines.push(header(name, unstructured(value, `headers.${name}`)));
+    lines.push(header(name, unstructured(value)));
   }
 
   const textPart = part('text/plain', message.text);
@@ -137,14 +142,29 @@ function header(name: string, tokens: string[]): string {
   return out.join(CRLF);
 }
 
-/** Free text (Subject, extra headers): as is when plain ASCII, else RFC 2047 encoded-words. */
-function unstructured(value: string, field: string): string[] {
-  noLineBreaks(value, field);
-  if (/^[\x20-\x7e]*$/.test(value) && !value.includes('=?')) {
-    const words = value.split(' ');
-    return words.length > 0 ? words : [''];
-  }
-  return encodedWords(value);
+/**
+ * A header value is one logical line: a line break (a title typed on two
+ * lines) or any other control character becomes a space, so nothing a value
+ * holds can start a header field of its own or reach a reader as a control.
+ */
+export function headerText(value: string): string {
+  return value.replace(BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Short printable-ASCII words, none of which a decoder would take for an encoded-word. */
+function isPlain(value: string): boolean {
+  return (
+    /^[\x20-\x7e]*$/.test(value) &&
+    !value.includes('=?') &&
+    value.split(' ').every((word) => word.length <= MAX_PLAIN_WORD)
+  );
+}
+
+/** Free text (Subject, extra headers): as is when plain, else RFC 2047 encoded-words. */
+function unstructured(value: string): string[] {
+  const text = headerText(value);
+  if (text === '') return [''];
+  return isPlain(text) ? text.split(' ') : encodedWords(text);
 }
 
 /**
@@ -174,15 +194,17 @@ function addressList(mailboxes: string[], field: string): string[] {
 
 /** `a@b` or `Name <a@b>`, the name quoted or encoded as it needs. */
 function mailbox(value: string, field: string): string {
-  noLineBreaks(value, field);
-  const address = addressOf(value);
-  if (!ADDRESS.test(address)) throw invalid(field, `Not an e-mail address: ${address}`);
-  const name = value.includes('<') ? value.slice(0, value.lastIndexOf('<')).trim() : '';
-  const unquoted = name.replace(/^"(.*)"$/, '$1');
+  const angle = value.lastIndexOf('<');
+  // The address itself may hold no line break: it decides where the mail goes.
+  const address = angle >= 0 ? addressOf(value) : value.trim();
+  if (/[\r\n]/.test(value.slice(Math.max(angle, 0))) || !ADDRESS.test(address))
+    throw invalid(field, `Not an e-mail address: ${JSON.stringify(address)}`);
+  const name = angle >= 0 ? headerText(value.slice(0, angle)) : '';
+  const unquoted = headerText(name.replace(/^"(.*)"$/s, '$1'));
   if (!unquoted) return address;
   let phrase: string;
-  if (PLAIN_PHRASE.test(unquoted)) phrase = unquoted;
-  else if (/^[\x20-\x7e]*$/.test(unquoted)) phrase = `"${unquoted.replace(/(["\\])/g, '\\$1')}"`;
+  if (PLAIN_PHRASE.test(unquoted) && isPlain(unquoted)) phrase = unquoted;
+  else if (isPlain(unquoted)) phrase = `"${unquoted.replace(/(["\\])/g, '\\$1')}"`;
   else phrase = encodedWords(unquoted).join(' ');
   return `${phrase} <${address}>`;
 }
@@ -231,11 +253,6 @@ export function quotedPrintable(text: string): string {
 /** `Mon, 23 Nov 2026 09:15:02 +0000` */
 export function rfc5322Date(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
-}
-
-function noLineBreaks(value: string, field: string): void {
-  // A CR or LF in a header value would let the caller start a header (or body) of their own.
-  if (/[\r\n]/.test(value)) throw invalid(field, 'Line breaks are not allowed in a header');
 }
 
 function invalid(field: string, message: string): ValidationError {

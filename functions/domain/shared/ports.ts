@@ -1,12 +1,18 @@
 import type { Entity, Page, PageRequest } from './entity';
 import type { DomainEvent } from './events';
 
+/** The row number under which an import claims its whole file. */
+export const IMPORT_FILE = 0;
+
 /** A caller's Idempotency-Key, claimed in the same transaction as the change it guards. */
 export interface IdempotencyClaim {
   kind: 'idempotency-key';
   userId: string;
   key: string;
-  /** One row of an imported file: each row is claimed under the file's key. */
+  /**
+   * One row of an imported file: each row is claimed under the file's key;
+   * `IMPORT_FILE` (0: rows start at line 2) stands for the file as a whole.
+   */
   row?: number;
   /** Hash of the request, so the same key with another request is refused. */
   fingerprint: string;
@@ -54,4 +60,14 @@ export interface IdempotencyRecord {
 
 export interface IdempotencyStore {
   find(tenantId: string, userId: string, key: string, row?: number): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records the claim on its own, unless its key is taken: resolves with the
+   * record already there (same or other fingerprint), or undefined when this
+   * claim was written. For requests whose effects are not one transaction.
+   */
+  reserve(
+    tenantId: string,
+    claim: IdempotencyClaim,
+    resourceType: string,
+  ): Promise<IdempotencyRecord | undefined>;
 }

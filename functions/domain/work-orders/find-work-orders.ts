@@ -1,6 +1,6 @@
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
-import { type Page, type PageRequest, pageRequest } from '../shared/entity';
+import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { NotFoundError } from '../shared/errors';
 import { canRead } from './access';
 import type { WorkOrderSummary } from './ports';
@@ -56,7 +56,15 @@ export async function sceneOf(
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
-/** The last work orders of an account, for its summary; any role that reads customers sees them. */
+/** How many pages of an account's work orders its summary reads at most to find those the viewer may read. */
+const ACCOUNT_HISTORY_PAGES = 3;
+
+/**
+ * The account's latest work orders that this person may read, for its
+ * summary (any role that reads customers sees the summary, not every order).
+ * Reads a bounded number of pages, so a long list of hidden orders cannot
+ * make the summary slow; it then shows fewer.
+ */
 export async function accountHistory(
   ctx: WorkOrderContext,
   principal: Principal,
@@ -64,13 +72,29 @@ export async function accountHistory(
   limit: number,
 ): Promise<WorkOrderSummary[]> {
   authorize(principal, 'customer:read');
-  const { items } = await ctx.workOrders.scene(principal.tenantId, {
-    views: [{ kind: 'account', accountId }],
-    sort: 'created',
-    order: 'desc',
-    limit,
-  });
-  return items;
+  const viewer = ctx.viewer(principal);
+  const readable: WorkOrderSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < ACCOUNT_HISTORY_PAGES && readable.length < limit; page++) {
+    const { items, nextCursor } = await ctx.workOrders.scene(principal.tenantId, {
+      views: [{ kind: 'account', accountId }],
+      sort: 'created',
+      order: 'desc',
+      limit: MAX_PAGE_SIZE,
+      ...(cursor ? { cursor } : {}),
+    });
+    const full = await ctx.workOrders.getMany(
+      principal.tenantId,
+      items.map((item) => item.id),
+    );
+    for (const item of items) {
+      const workOrder = full.get(item.id);
+      if (readable.length < limit && workOrder && (await canRead(workOrder, viewer))) readable.push(item);
+    }
+    cursor = nextCursor;
+    if (!cursor) break;
+  }
+  return readable;
 }
 
 export async function recordsOf(

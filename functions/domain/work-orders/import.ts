@@ -11,7 +11,12 @@ import {
   IdempotencyKeyReusedError,
   ValidationError,
 } from '../shared/errors';
-import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from '../shared/ports';
+import {
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  IMPORT_FILE,
+} from '../shared/ports';
 import { type CsvRecord, CsvSyntaxError, formatCsv, formatCsvRows, parseCsv } from './csv';
 import type { WorkOrderSummary } from './ports';
 import { type CreateWorkOrderInput, createWorkOrderInput } from './work-order';
@@ -158,6 +163,7 @@ export class WorkOrderCsvTransfer {
   async importCsv(principal: Principal, csv: string, idempotency?: IdempotencyClaim): Promise<ImportReport> {
     authorize(principal, 'work-order:create');
     const { columns, rows } = readImportFile(csv);
+    if (idempotency) await this.reserveKey(principal, idempotency);
     const earlier = idempotency ? await this.earlierClaims(principal, idempotency, rows) : undefined;
     const resolve = this.resolver(principal.tenantId);
     const results = await mapConcurrently(rows, IMPORT_CONCURRENCY, (row) =>
@@ -267,6 +273,19 @@ export class WorkOrderCsvTransfer {
       }
       if (error instanceof DomainError) return refused(rowErrors(error));
       throw error;
+    }
+  }
+
+  /**
+   * Ties the key to this file before any row: row claims alone would leave a
+   * key free whose every row was refused, and another file could then create
+   * rows under it. The same file again passes (its refused rows are retried).
+   */
+  private async reserveKey(principal: Principal, idempotency: IdempotencyClaim): Promise<void> {
+    const fileClaim = { ...idempotency, row: IMPORT_FILE };
+    const earlier = await this.idempotency.reserve(principal.tenantId, fileClaim, 'WorkOrderImport');
+    if (earlier && earlier.fingerprint !== idempotency.fingerprint) {
+      throw new IdempotencyKeyReusedError(idempotency.key, 'a different file');
     }
   }
 

@@ -13,6 +13,8 @@ export const RECORD_KINDS = [
   'forwarded',
   'reminder-set',
   'email',
+  /** A mail we send (a forward, a reminder) failed; the function retries it, then dead-letters it. */
+  'mail-failed',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 

@@ -336,7 +336,8 @@ export class WorkOrderMailer extends ActionBase {
     const { tenantId } = event;
     const workOrder = await this.deps.store.get(tenantId, detail.id);
     if (!workOrder) return { outcome: 'skipped', reason: 'work order not found' };
-    return this.sendOnce(tenantId, workOrder.id, `forward#${event.id}`, async () => {
+    const about = { mail: 'forwarded' as const, recordId: detail.recordId, to: detail.to };
+    return this.sendOnce(workOrder, `forward#${event.id}`, about, async () => {
       const [customer, records, people] = await Promise.all([
         customerOf(this.deps.lookups, workOrder),
         this.deps.timeline.recent(tenantId, workOrder.id, FORWARDED_RECORDS),
@@ -384,7 +385,8 @@ export class WorkOrderMailer extends ActionBase {
     if (!workOrder) return { outcome: 'skipped', reason: 'work order not found' };
     if (!user || user.status === 'disabled') return { outcome: 'skipped', reason: 'user gone or disabled' };
     const fired = reminder;
-    return this.sendOnce(tenantId, workOrderId, `reminder#${reminderId}`, async () => {
+    const about = { mail: 'reminder' as const, reminderId, to: [user.email] };
+    return this.sendOnce(workOrder, `reminder#${reminderId}`, about, async () => {
       const people = await namesOf(this.deps.lookups.users, tenantId, [fired.createdBy]);
       const content = renderReminderMail(workOrder, fired, {
         user: user.name,
@@ -394,12 +396,18 @@ export class WorkOrderMailer extends ActionBase {
     });
   }
 
+  /**
+   * Sends once per key. A failure is never silent: it is written on the
+   * timeline (what failed and why) and thrown, so the function retries and
+   * finally dead-letters the event, which raises the alarm.
+   */
   private async sendOnce(
-    tenantId: string,
-    workOrderId: string,
+    workOrder: WorkOrder,
     key: string,
+    about: { mail: 'forwarded' | 'reminder'; to: string[] } & Record<string, unknown>,
     compose: () => Promise<Pick<OutgoingMail, 'to' | 'subject' | 'text' | 'html'>>,
   ): Promise<MailOutcome> {
+    const { tenantId, id: workOrderId } = workOrder;
     const { claims, mail, from } = this.deps;
     const state = await claims.claim(tenantId, workOrderId, key, MAIL_CLAIM_LEASE_SECONDS);
     if (state === 'sent') return { outcome: 'already-sent' };
@@ -411,6 +419,13 @@ export class WorkOrderMailer extends ActionBase {
       ({ messageId } = await mail.send({ from, ...content, headers: automaticMailHeaders(from) }));
     } catch (error) {
       await claims.release(tenantId, workOrderId, key).catch(() => undefined);
+      const reason = error instanceof Error ? error.message : String(error);
+      const failed = this.record(workOrderId, 'mail-failed', undefined, {
+        text: reason.length > 500 ? `${reason.slice(0, 499)}…` : reason,
+        data: { ...about, key },
+      });
+      // The send failure is what is thrown either way; a work order deleted meanwhile takes no record.
+      await this.deps.store.appendRecords(workOrder, [failed]).catch(() => undefined);
       throw error;
     }
     await claims.complete(tenantId, workOrderId, key, messageId);

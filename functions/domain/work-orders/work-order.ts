@@ -1,7 +1,14 @@
 import * as z from 'zod/mini';
 import type { Entity } from '../shared/entity';
 import { ConflictError } from '../shared/errors';
-import { address, entityFields, expectedVersion, identifier, optionalText, text } from '../shared/schema';
+import {
+  address,
+  entityFields,
+  expectedVersion,
+  identifier,
+  multiLineText,
+  singleLineText,
+} from '../shared/schema';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const CHANNELS = [
@@ -65,8 +72,8 @@ export interface WorkOrder extends Entity {
 }
 
 const workOrderFields = {
-  title: text(200),
-  description: optionalText(10_000),
+  title: singleLineText(200),
+  description: z.optional(multiLineText(10_000)),
   typeId: z.optional(identifier),
   priority: z.optional(z.enum(PRIORITIES)),
   accountId: z.optional(identifier),
@@ -88,8 +95,8 @@ export const createWorkOrderInput = z.strictObject({
 export type CreateWorkOrderInput = z.infer<typeof createWorkOrderInput>;
 
 export const updateWorkOrderInput = z.strictObject({
-  title: z.optional(text(200)),
-  description: z.optional(z.nullable(optionalText(10_000))),
+  title: z.optional(singleLineText(200)),
+  description: z.optional(z.nullable(multiLineText(10_000))),
   typeId: z.optional(z.nullable(identifier)),
   priority: z.optional(z.enum(PRIORITIES)),
   accountId: z.optional(z.nullable(identifier)),

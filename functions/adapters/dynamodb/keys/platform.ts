@@ -1,3 +1,4 @@
+import { IMPORT_FILE } from '../../../domain/shared/ports';
 import { type ItemKey, tenant } from './key-types';
 
 /** What every context writes with its changes: the outbox, claims and Idempotency-Key records. */
@@ -20,6 +21,9 @@ export const platformKeys = {
    */
   idempotency: (tenantId: string, userId: string, key: string, row?: number): ItemKey => ({
     pk: `${tenant(tenantId)}#IDEMPOTENCY`,
-    sk: row === undefined ? `${userId}#${key}` : `${userId}#${key}#import-row-${row}`,
+    sk:
+      row === undefined
+        ? `${userId}#${key}`
+        : `${userId}#${key}#${row === IMPORT_FILE ? 'import-file' : `import-row-${row}`}`,
   }),
 } as const;

@@ -85,7 +85,7 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
       const refused = unsupportedText(textType, headers['content-type']);
       if (refused) return problemResponse(problem(415, refused, correlationId));
     }
-    const fields: FieldError[] = [];
+    const fields: FieldError[] = pathParameterErrors(event.pathParameters);
     const params = parse(contract.params, event.pathParameters ?? {}, 'path', fields);
     const query = parse(contract.query, event.queryStringParameters ?? {}, 'query', fields);
     const body = contract.body
@@ -195,6 +195,32 @@ function unsupportedText(expected: TextMediaType, type: string | undefined): str
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii')
     return `The body must be UTF-8 encoded, got charset ${charset}`;
   return undefined;
+}
+
+// A lone UTF-16 surrogate: what a percent-encoded half of a character decodes to.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Path parameters arrive decoded by the gateway; whatever could not be decoded
+ * (a `%` not followed by two hex digits, half a character) or decodes to
+ * control characters is refused here rather than trusted to every route's schema.
+ */
+function pathParameterErrors(parameters: Event['pathParameters']): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(parameters ?? {})) {
+    if (value === undefined) continue;
+    const message = LONE_SURROGATE.test(value)
+      ? 'Not valid UTF-8'
+      : /%(?![0-9A-Fa-f]{2})/.test(value)
+        ? 'Not valid percent-encoding'
+        : CONTROL.test(value)
+          ? 'Control characters are not allowed'
+          : undefined;
+    if (message) errors.push({ field: `path.${name}`, message });
+  }
+  return errors;
 }
 
 function parse(

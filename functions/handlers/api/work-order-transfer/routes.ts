@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { decimalInt } from '../../../domain/shared/schema';
 import {
   IMPORT_COLUMNS,
   importReportSchema,
@@ -16,7 +17,7 @@ export const exportQuery = z.strictObject({
   scene: sceneQuery.shape.scene,
   sort: sceneQuery.shape.sort,
   order: sceneQuery.shape.order,
-  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_EXPORT_ROWS))),
+  limit: z.optional(decimalInt(1, MAX_EXPORT_ROWS)),
   cursor: sceneQuery.shape.cursor,
 });
 
