@@ -5,11 +5,13 @@ import { basePorts } from '../functions/composition/ports';
 import { createTenantInput } from '../functions/domain/organisation/tenant';
 
 const usage = `Usage: npm run create-tenant -- --region REGION --table TABLE_NAME --tenant ID --name "Company" \\
-         --admin-email EMAIL --admin-name "Name" [--lookup fuzzy|exact] [--scope own-department|with-sub-departments]
+         --admin-email EMAIL --admin-name "Name" [--lookup fuzzy|exact] [--scope own-department|with-sub-departments] \
+         [--endpoint http://127.0.0.1:8000]
 
 Creates the tenant and its first CRM admin in one transaction, with the AWS credentials of your shell.
 The stack's identity provisioner then creates the admin's Cognito login and e-mails a temporary password.
-TABLE_NAME is the TableName output of the region's stateful stack.`;
+TABLE_NAME is the TableName output of the region's stateful stack. --endpoint writes to a DynamoDB Local
+instead (npm start's: --region local --table fieldservice-local --endpoint http://127.0.0.1:8000).`;
 
 async function main() {
   const { values } = parseArgs({
@@ -22,6 +24,7 @@ async function main() {
       'admin-name': { type: 'string' },
       lookup: { type: 'string' },
       scope: { type: 'string' },
+      endpoint: { type: 'string' },
     },
   });
   if (!values.region || !values.table) {
@@ -44,7 +47,7 @@ async function main() {
     process.exit(2);
   }
   process.env.AWS_REGION = values.region;
-  const client = createDocumentClient();
+  const client = createDocumentClient(values.endpoint);
   try {
     const { tenant, admin } = await compose(
       basePorts({ client, tableName: values.table }),

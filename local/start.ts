@@ -86,4 +86,8 @@ Ctrl-C stops everything.`);
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A refusal to start (a port in use, no Java) is one clear line, not a stack trace.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -44,6 +44,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Fails with a message naming the port and DYNAMODB_PORT when something listens on 127.0.0.1:port. */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `DynamoDB Local cannot start: port ${port} is already in use (another npm start, or another ` +
+                `DynamoDB Local?). Stop that one, or give this one another port: DYNAMODB_PORT=8001 PORT=3001 npm start`,
+            )
+          : error,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 /**
  * Starts DynamoDB Local on 127.0.0.1 with telemetry off: in memory, or
  * persisted under `dataDir`. The caller stops it with `stop()` (by pid).
@@ -52,6 +71,8 @@ export async function startDynamoDbLocal(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
+  // Another DynamoDB Local on the port would answer the readiness check while ours exits: refuse instead.
+  await assertPortFree(port);
   const dist = distributionDir();
   const launcher = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDBLocal.java');
   const storage = options.dataDir ? ['-dbPath', options.dataDir, '-sharedDb'] : ['-inMemory'];
