@@ -113,6 +113,26 @@ describe('the superior hierarchy of two tenants with the same user ids', () => {
     expect(await sceneOf(tenantId, person, scene)).toEqual([...expected].sort());
   });
 
+  it("refuses a page cursor of one superior's subordinates for another superior or tenant", async () => {
+    const list = (tenantId: string, person: Person, query = '') =>
+      api.request<{ items: { id: string }[]; nextCursor?: string }>(
+        'GET',
+        `/users/${person}/subordinates?limit=1${query}`,
+        { token: tokenOf(tenantId, 'admin') },
+      );
+    const first = await list('fso', 'lead');
+    const cursor = first.body.nextCursor ?? '';
+    expect(cursor).not.toBe('');
+
+    const resumed = await list('fso', 'lead', `&cursor=${cursor}`);
+    const otherSuperior = await list('fso', 'manager', `&cursor=${cursor}`);
+    const otherTenant = await list('globex', 'lead', `&cursor=${cursor}`);
+
+    expect([...first.body.items, ...resumed.body.items].map((u) => u.id).sort()).toEqual(['tech1', 'tech2']);
+    expect(otherSuperior.status).toBe(400);
+    expect(otherTenant.status).toBe(400);
+  });
+
   it("does not let a superior of another tenant's hierarchy assign a work order in a batch", async () => {
     const response = await api.request<{ results: { id: string; outcome: string }[] }>(
       'POST',
