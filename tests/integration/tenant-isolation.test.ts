@@ -39,6 +39,19 @@ beforeAll(async () => {
   });
   acmeData.department = await post('/departments', { name: 'Acme North' });
   acmeData.group = await post('/user-groups', { name: 'Acme Dispatch' });
+  acmeData.workOrder = await post('/work-orders', {
+    title: 'Acme secret job',
+    accountId: acmeData.account,
+    ownerId: acmeData.user,
+  });
+  const read = await api.request('GET', `/work-orders/${acmeData.workOrder}`, { token: acme });
+  acmeData.workOrderNumber = read.body.number as string;
+  const globexUser = await api.request('POST', '/users', {
+    token: globex,
+    body: { name: 'Globex Tech', email: 'tech@globex.example', roles: ['service-staff'] },
+  });
+  expect(globexUser.status).toBe(201);
+  acmeData.globexUser = globexUser.body.id as string;
 });
 afterAll(async () => api?.close());
 
@@ -112,6 +125,80 @@ const cases: { name: string; method: string; path: () => string; body?: () => un
     body: () => ({ add: [acmeData.user], version: 1 }),
     status: 404,
   },
+  { name: 'read a work order', method: 'GET', path: () => `/work-orders/${acmeData.workOrder}`, status: 404 },
+  {
+    name: 'look a work order up by its number',
+    method: 'GET',
+    path: () => `/work-orders/by-number/${acmeData.workOrderNumber}`,
+    status: 404,
+  },
+  {
+    name: 'read the timeline of a work order',
+    method: 'GET',
+    path: () => `/work-orders/${acmeData.workOrder}/records`,
+    status: 404,
+  },
+  {
+    name: 'change a work order',
+    method: 'PATCH',
+    path: () => `/work-orders/${acmeData.workOrder}`,
+    body: () => ({ title: 'Hijacked', version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'change the status of a work order',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/status`,
+    body: () => ({ status: 'cancelled', version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'assign a work order to its own user',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/assign`,
+    body: () => ({ ownerId: acmeData.globexUser, version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'join the team of a work order',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/team`,
+    body: () => ({ userId: acmeData.globexUser, access: 'read-write', version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'comment on a work order',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/comments`,
+    body: () => ({ text: 'Hello from globex' }),
+    status: 404,
+  },
+  {
+    name: 'lock a work order',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/lock`,
+    body: () => ({ version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'void a work order',
+    method: 'POST',
+    path: () => `/work-orders/${acmeData.workOrder}/void`,
+    body: () => ({ version: 1 }),
+    status: 404,
+  },
+  {
+    name: 'delete a work order',
+    method: 'DELETE',
+    path: () => `/work-orders/${acmeData.workOrder}?version=1`,
+    status: 404,
+  },
+  {
+    name: "read an account's summary with its work orders",
+    method: 'GET',
+    path: () => `/accounts/${acmeData.account}/summary`,
+    status: 404,
+  },
 ];
 
 describe('a principal of another tenant', () => {
@@ -129,11 +216,32 @@ describe('a principal of another tenant', () => {
       '/users',
       '/departments',
       '/user-groups',
+      '/work-orders?scene=all',
     ]) {
-      const response = await api.request<{ items: unknown[] }>('GET', path, { token: globex });
+      const response = await api.request<{ items: { id: string }[] }>('GET', path, { token: globex });
       expect(response.status, path).toBe(200);
-      expect(response.body.items, path).toEqual([]);
+      // Its own user, created to be assigned work: nothing of the first tenant.
+      const own = path === '/users' ? [acmeData.globexUser] : [];
+      expect(
+        response.body.items.map((item) => item.id),
+        path,
+      ).toEqual(own);
     }
+  });
+
+  it('finds nothing of the first tenant in a batch assignment or an export', async () => {
+    const batch = await api.request<{ results: { outcome: string }[] }>('POST', '/work-orders/assign', {
+      token: globex,
+      body: { ids: [acmeData.workOrder], ownerId: acmeData.globexUser },
+    });
+    const exported = await fetch(`${api.url}/work-orders/export?scene=all`, {
+      headers: { authorization: `Bearer ${globex}` },
+    });
+    const csv = await exported.text();
+    expect(batch.body.results.map((r) => r.outcome)).toEqual(['not-found']);
+    expect(exported.status).toBe(200);
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(1);
+    expect(csv).not.toContain('Acme secret job');
   });
 
   it('may reuse values that are unique only inside a tenant', async () => {
@@ -155,5 +263,25 @@ describe('a principal of another tenant', () => {
     expect(account.body).toMatchObject({ name: 'Acme Customer', version: 1 });
     expect(contacts.body.items.map((c) => c.id)).toEqual([acmeData.contact]);
     expect(lookup.body.id).toBe(acmeData.device);
+    const workOrder = await api.request('GET', `/work-orders/${acmeData.workOrder}`, { token: acme });
+    const timeline = await api.request<{ items: { kind: string }[] }>(
+      'GET',
+      `/work-orders/${acmeData.workOrder}/records`,
+      { token: acme },
+    );
+    const exported = await fetch(`${api.url}/work-orders/export?scene=all`, {
+      headers: { authorization: `Bearer ${acme}` },
+    });
+    expect(workOrder.body).toMatchObject({
+      title: 'Acme secret job',
+      status: 'new',
+      lifecycle: 'normal',
+      locked: false,
+      ownerId: acmeData.user,
+      team: [],
+      version: 1,
+    });
+    expect(timeline.body.items.map((r) => r.kind)).toEqual(['created', 'assigned']);
+    expect(await exported.text()).toContain('Acme secret job');
   });
 });

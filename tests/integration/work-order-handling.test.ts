@@ -21,7 +21,14 @@ const admin = () => principalOf('fso', 'admin');
 beforeAll(async () => {
   api = await startTestApi();
   org = await buildOrganisation(api.table);
-  wo = compose(basePorts(api.table)).workOrders.workOrders;
+  const services = compose(basePorts(api.table)).workOrders;
+  wo = services.workOrders;
+  // A read-only sharing recipient who holds the service-staff role: only the rule's access refuses.
+  await services.sharingRules.create(admin(), {
+    source: { kind: 'user', id: 'tech2' },
+    target: { kind: 'user', id: 'outsider' },
+    access: 'read-only',
+  });
 }, 60_000);
 afterAll(async () => api?.close());
 
@@ -93,6 +100,12 @@ const relations: { relation: string; shape: Shape; actor: Person; status: number
     relation: 'read-only sharing recipient (no service-staff role)',
     shape: { owner: 'tech1' },
     actor: 'agent',
+    status: 403,
+  },
+  {
+    relation: 'read-only sharing recipient with the service-staff role',
+    shape: { owner: 'tech2' },
+    actor: 'outsider',
     status: 403,
   },
   { relation: 'head of a team department', shape: { owner: 'tech1' }, actor: 'head', status: 403 },

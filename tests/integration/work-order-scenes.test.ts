@@ -142,6 +142,36 @@ describe('work-order scenes', () => {
     expect(first.body.nextCursor?.length).toBeLessThan(200);
   });
 
+  it('binds a cursor to its scene, sort, viewer and tenant: each alone refuses it', async () => {
+    // outsider has two work orders in my-responsible: a page of one leaves a cursor with nothing exhausted.
+    const page = (query: string, person: Person = 'outsider', tenantId = 'fso') =>
+      api.request<{ items: { number: string }[]; nextCursor?: string; errors?: unknown[] }>(
+        'GET',
+        `/work-orders?${query}`,
+        {
+          token: tokenOf(person, tenantId),
+        },
+      );
+    const first = await page('scene=my-responsible&sort=created&limit=1');
+    const cursor = first.body.nextCursor ?? '';
+    expect(cursor).not.toBe('');
+
+    const resumed = await page(`scene=my-responsible&sort=created&cursor=${cursor}`);
+    const otherSort = await page(`scene=my-responsible&sort=updated&cursor=${cursor}`);
+    const otherScene = await page(`scene=unresolved&sort=created&cursor=${cursor}`);
+    const otherViewer = await page(`scene=my-responsible&sort=created&cursor=${cursor}`, 'tech1');
+    const otherTenant = await page(`scene=my-responsible&sort=created&cursor=${cursor}`, 'outsider', 'other');
+
+    expect(resumed.status).toBe(200);
+    expect([...first.body.items, ...resumed.body.items].map((i) => i.number).sort()).toEqual(
+      [org.workOrders.wo4.number, org.workOrders.wo6.number].sort(),
+    );
+    for (const [what, response] of Object.entries({ otherSort, otherScene, otherViewer, otherTenant })) {
+      expect(response.status, what).toBe(400);
+      expect(response.body.errors, what).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    }
+  });
+
   it('shows an account its last work orders in its summary', async () => {
     const admin = { tenantId: 'fso', userId: 'admin', roles: ['crm-admin' as const] };
     const svc = compose(basePorts(api.table)).masterData;
