@@ -65,7 +65,7 @@ describe('the number guard of the repository', () => {
     await api.table.client.send(
       new PutCommand({
         TableName: api.table.tableName,
-        Item: { ...keys.counter('fso', `WO#${year}`), value: sequence - 1 },
+        Item: { ...keys.workOrderNumberCounter('fso', year), value: sequence - 1 },
       }),
     );
     const now = new Date(first.createdAt).toISOString();
