@@ -8,6 +8,7 @@ import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionStacks } from '../../lib/app';
+import type { AsyncFunction } from '../../lib/constructs/async-function';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET } from '../../lib/constructs/bundling';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
 import { type SynthesizedApp, synthesizeApp, TEST_REGIONS } from './synth';
@@ -37,7 +38,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
   let pair: RegionStacks;
   let template: Template;
   let stateful: Template;
-  const fnLogicalId = (fn: ServiceFunction) => logicalId(pair.stateless, fn.function);
+  const fnLogicalId = (fn: ServiceFunction | AsyncFunction) => logicalId(pair.stateless, fn.function);
   const statefulRef = (construct: { node: { defaultChild?: unknown } }) =>
     importOf(stateful, { Ref: logicalId(pair.stateful, construct) });
   const statefulAtt = (construct: { node: { defaultChild?: unknown } }, attribute: string) =>
@@ -84,7 +85,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([...expectedKeys].sort());
 
       for (const [name, definition] of catalog) {
-        const fn = pair.stateless.apiFunctions.get(name);
+        const fn = pair.stateless.api.functions.get(name);
         expect(fn, `function for catalog entry ${name}`).toBeDefined();
         for (const contract of definition.routes) {
           const routeKey = `${contract.method} ${contract.path}`;
@@ -145,7 +146,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       );
 
       expect(permissions.map((p) => p.Properties.FunctionName['Fn::GetAtt'][0]).sort()).toEqual(
-        [...pair.stateless.apiFunctions.values()].map(fnLogicalId).sort(),
+        [...pair.stateless.api.functions.values()].map(fnLogicalId).sort(),
       );
     });
   });
@@ -153,7 +154,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
   describe('Lambda functions', () => {
     it('are one per catalog entry and one per event function', () => {
       template.resourceCountIs('AWS::Lambda::Function', catalog.length + Object.keys(EVENT_FUNCTIONS).length);
-      expect([...pair.stateless.apiFunctions.keys()].sort()).toEqual(catalog.map(([name]) => name).sort());
+      expect([...pair.stateless.api.functions.keys()].sort()).toEqual(catalog.map(([name]) => name).sort());
     });
 
     it('all run Node 22 on arm64 with active tracing, source maps and their own log group', () => {
@@ -177,7 +178,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
     it('give each API function the memory and timeout of its catalog entry', () => {
       const functions = template.findResources('AWS::Lambda::Function');
       for (const [name, definition] of catalog) {
-        const fn = pair.stateless.apiFunctions.get(name);
+        const fn = pair.stateless.api.functions.get(name);
         const properties = functions[fnLogicalId(fn as ServiceFunction)]?.Properties;
         expect(properties, name).toMatchObject({
           MemorySize: definition.memoryMb ?? 512,
@@ -211,7 +212,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       const policies = template.findResources('AWS::IAM::Policy');
       const roles = template.findResources('AWS::IAM::Role');
 
-      for (const [name, fn] of pair.stateless.apiFunctions) {
+      for (const [name, fn] of pair.stateless.api.functions) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           Description: `API: ${name}`,
           Environment: {
@@ -249,7 +250,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
 
   describe('outbox publisher', () => {
     it('reads new outbox items from the table stream, bisecting and reporting failures, into a DLQ', () => {
-      const dlq = logicalId(pair.stateless, pair.stateless.outboxDeadLetterQueue);
+      const dlq = logicalId(pair.stateless, pair.stateless.outboxPublisher.deadLetterQueue);
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnLogicalId(pair.stateless.outboxPublisher) },
@@ -327,12 +328,17 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         EventPattern: { source: [IDENTITY_EVENTS.source], 'detail-type': [...IDENTITY_EVENTS.types] },
       });
       expect(rule?.Properties.Targets[0].DeadLetterConfig).toEqual({
-        Arn: { 'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue), 'Arn'] },
+        Arn: {
+          'Fn::GetAtt': [
+            logicalId(pair.stateless, pair.stateless.identityProvisioner.deadLetterQueue),
+            'Arn',
+          ],
+        },
       });
     });
 
     it('dead-letters failed runs, knows the user pool and the table, and may only read the table', () => {
-      const dlq = logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue);
+      const dlq = logicalId(pair.stateless, pair.stateless.identityProvisioner.deadLetterQueue);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: 'Keeps Cognito logins in line with user records',
         DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
@@ -374,8 +380,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
 
   describe('alarms', () => {
     it('watch the dead-letter queues, the publisher and API 5xx', () => {
-      const dlq = logicalId(pair.stateless, pair.stateless.outboxDeadLetterQueue);
-      const api = logicalId(pair.stateless, pair.stateless.httpApi);
+      const dlq = logicalId(pair.stateless, pair.stateless.outboxPublisher.deadLetterQueue);
+      const api = logicalId(pair.stateless, pair.stateless.api.api);
       const publisher = fnLogicalId(pair.stateless.outboxPublisher);
 
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -396,7 +402,10 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
           {
             Name: 'QueueName',
             Value: {
-              'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.identityDeadLetterQueue), 'QueueName'],
+              'Fn::GetAtt': [
+                logicalId(pair.stateless, pair.stateless.identityProvisioner.deadLetterQueue),
+                'QueueName',
+              ],
             },
           },
         ],
@@ -407,6 +416,80 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         Dimensions: [{ Name: 'ApiId', Value: { Ref: api } }],
       });
     });
+  });
+
+  describe('asynchronous functions', () => {
+    it('every function outside the API dead-letters into an encrypted queue, and both are alarmed', () => {
+      const apiFunctionIds = new Set([...pair.stateless.api.functions.values()].map(fnLogicalId));
+      const functions = Object.keys(template.findResources('AWS::Lambda::Function')).filter(
+        (id) => !apiFunctionIds.has(id),
+      );
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      const queues = template.findResources('AWS::SQS::Queue');
+
+      expect(functions).toHaveLength(Object.keys(EVENT_FUNCTIONS).length);
+      for (const id of functions) {
+        const fn = template.findResources('AWS::Lambda::Function')[id];
+        const mapping = mappings.find((m) => m.Properties.FunctionName.Ref === id);
+        const queue = (fn?.Properties.DeadLetterConfig?.TargetArn ??
+          mapping?.Properties.DestinationConfig?.OnFailure?.Destination)?.['Fn::GetAtt']?.[0] as string;
+
+        expect(queues[queue]?.Properties.SqsManagedSseEnabled, id).toBe(true);
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          Threshold: 1,
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        });
+      }
+    });
+  });
+
+  it('keeps the logical IDs its resources were deployed with, so a deploy updates them in place', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    const typeOf = (id: string) => resources[id]?.Type;
+
+    // Replacing these loses data: queued messages, archived events, pending schedules.
+    expect(typeOf('EventBus7B8748AA')).toBe('AWS::Events::EventBus');
+    expect(typeOf('EventBusEventArchive82E66C32')).toBe('AWS::Events::Archive');
+    expect(typeOf('ReminderSchedules')).toBe('AWS::Scheduler::ScheduleGroup');
+    for (const queue of [
+      'OutboxDeadLetterQueueA11B6070',
+      'IdentityDeadLetterQueueD835B793',
+      'WorkOrderMailerDeadLetterQueue7CC35E28',
+      'ReminderDeadLetterQueue0D974BDB',
+    ]) {
+      expect(typeOf(queue), queue).toBe('AWS::SQS::Queue');
+    }
+    // Pending schedules name these by ARN; the API URL carries the API's id.
+    expect(typeOf('ReminderFunctionC5081AD9')).toBe('AWS::Lambda::Function');
+    expect(typeOf('ReminderSchedulerRole2B55116C')).toBe('AWS::IAM::Role');
+    expect(typeOf('HttpApiF5A9A8A7')).toBe('AWS::ApiGatewayV2::Api');
+    // Replacing these collides with the old one still in place ($default stage, route keys, authorizer name).
+    expect(typeOf('DefaultStageEE28A986')).toBe('AWS::ApiGatewayV2::Stage');
+    expect(typeOf('HttpApiGEThealthAB1F4856')).toBe('AWS::ApiGatewayV2::Route');
+    expect(typeOf('HttpApiCognitoJwt4B02D8E4')).toBe('AWS::ApiGatewayV2::Authorizer');
+    // Replacing these would only churn: new function names, new log groups, fresh alarm state.
+    for (const [id, type] of [
+      ['OutboxPublisherFunction4BDC6D54', 'AWS::Lambda::Function'],
+      ['IdentityProvisionerFunction313CFD89', 'AWS::Lambda::Function'],
+      ['WorkOrderMailerFunctionFFB44D4A', 'AWS::Lambda::Function'],
+      ['ApiworkorderactionsFunction6F5EAABA', 'AWS::Lambda::Function'],
+      ['ApiworkorderactionsLogGroupF059BB93', 'AWS::Logs::LogGroup'],
+      ['ApiAccessLogsE9DF007D', 'AWS::Logs::LogGroup'],
+      ['IdentityEventsAAB9F753', 'AWS::Events::Rule'],
+      ['WorkOrderForwardedEvents9ABFF9C5', 'AWS::Events::Rule'],
+      ['OutboxDeadLetterQueuePolicy4CBB0699', 'AWS::SQS::QueuePolicy'],
+      ['OutboxDeadLetterQueueNotEmpty58DCC613', 'AWS::CloudWatch::Alarm'],
+      ['OutboxPublisherIteratorAge8AD6E78D', 'AWS::CloudWatch::Alarm'],
+      ['ReminderErrorsD9178313', 'AWS::CloudWatch::Alarm'],
+      ['ApiServerErrorsDFE5B564', 'AWS::CloudWatch::Alarm'],
+    ]) {
+      expect(typeOf(id as string), id).toBe(type);
+    }
   });
 
   it('outputs what an admin and the create-tenant script need', () => {

@@ -38,7 +38,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
   const roleId = (name: 'mailer' | 'reminder') =>
     logicalId(pair.stateless, pair.stateless.workOrderActions[name].role);
   const apiFunction = () => {
-    const fn = pair.stateless.apiFunctions.get('work-order-actions');
+    const fn = pair.stateless.api.functions.get('work-order-actions');
     if (!fn) throw new Error('no work-order-actions API function');
     return fn;
   };
@@ -53,8 +53,8 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
 
   describe('mailer', () => {
     it('is invoked by WorkOrderForwarded on the bus, dead-lettering what EventBridge cannot deliver', () => {
-      const bus = logicalId(pair.stateless, pair.stateless.eventBus);
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.mailerDeadLetterQueue);
+      const bus = logicalId(pair.stateless, pair.stateless.eventBus.bus);
+      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.mailer.deadLetterQueue);
       const rule = Object.values(template.findResources('AWS::Events::Rule')).find(
         (r) => r.Properties.Targets?.[0]?.Arn['Fn::GetAtt']?.[0] === fnId('mailer'),
       );
@@ -70,9 +70,9 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('sends as service@<the region mail domain>, dead-letters failed runs, and is alarmed', () => {
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.mailerDeadLetterQueue);
+      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.mailer.deadLetterQueue);
 
-      expect(pair.stateless.workOrderActions.mailFrom).toBe(`service@${mailDomain}`);
+      expect(pair.stateless.workOrderActions.mailSender.address).toBe(`service@${mailDomain}`);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: 'Mails forwarded work orders',
         DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
@@ -107,7 +107,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     );
 
     it('is granted to no API function', () => {
-      for (const fn of pair.stateless.apiFunctions.values()) {
+      for (const fn of pair.stateless.api.functions.values()) {
         const statements = statementsOfRole(logicalId(pair.stateless, fn.role));
         expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'))).toEqual([]);
       }
@@ -120,7 +120,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('fire a reminder function that dead-letters failed runs and is alarmed', () => {
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderDeadLetterQueue);
+      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminder.deadLetterQueue);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: 'Fires due work-order reminders and mails the user',
         DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
@@ -137,8 +137,8 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('are invoked through a role only Scheduler, for this account and group, may assume', () => {
-      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.schedulerRole);
-      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.scheduleGroup);
+      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderSchedules.role);
+      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.reminderSchedules.group);
 
       expect(template.findResources('AWS::IAM::Role')[role]?.Properties.AssumeRolePolicyDocument).toEqual({
         Version: '2012-10-17',
@@ -157,8 +157,8 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('let that role invoke the reminder function (unqualified) and dead-letter into its queue, nothing else', () => {
-      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.schedulerRole);
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderDeadLetterQueue);
+      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderSchedules.role);
+      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminder.deadLetterQueue);
       const statements = statementsOfRole(role);
 
       expect(statements).toContainEqual(
@@ -177,9 +177,9 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('are created by the work-order-actions API function, which knows the group, target and role', () => {
-      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.scheduleGroup);
-      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.schedulerRole);
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderDeadLetterQueue);
+      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.reminderSchedules.group);
+      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderSchedules.role);
+      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminder.deadLetterQueue);
 
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: 'API: work-order-actions',
@@ -196,8 +196,8 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it("let that function create and delete the group's schedules and pass the scheduler role, only that", () => {
-      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.scheduleGroup);
-      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.schedulerRole);
+      const group = pair.stateless.getLogicalId(pair.stateless.workOrderActions.reminderSchedules.group);
+      const role = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderSchedules.role);
       const statements = statementsOfRole(logicalId(pair.stateless, apiFunction().role));
 
       const scheduling = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('scheduler:')));
@@ -234,7 +234,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
     });
 
     it('are the only API function with Scheduler or PassRole rights', () => {
-      for (const [name, fn] of pair.stateless.apiFunctions) {
+      for (const [name, fn] of pair.stateless.api.functions) {
         if (name === 'work-order-actions') continue;
         const actions = statementsOfRole(logicalId(pair.stateless, fn.role)).flatMap(actionsOf);
         expect(

@@ -1,0 +1,87 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../config/function-environment';
+import type { AsyncFunction } from './async-function';
+import type { ServiceFunction } from './service-function';
+
+/**
+ * An EventBridge Scheduler group whose schedules are created at run time (one
+ * one-time schedule per reminder), and the role those schedules invoke their
+ * target with. A function is given the right to schedule through
+ * `allowScheduling`, which also tells it where.
+ */
+export class ScheduleGroup extends Construct {
+  readonly group: scheduler.CfnScheduleGroup;
+  /** Assumed by Scheduler, for the schedules of this group only, to invoke their target. */
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // No name: CloudFormation names it after the stack, so two regions (or stacks) never collide.
+    // "Default" keeps the logical ID it was deployed with: replacing a group deletes its schedules.
+    this.group = new scheduler.CfnScheduleGroup(this, 'Default');
+    this.role = new iam.Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the targets of its schedule group',
+      // Only schedules of this account's group may use it (confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': this.group.attrArn },
+        },
+      }),
+    });
+  }
+
+  /** The ARN of every schedule in this group; schedule names are only known at run time. */
+  get schedulesArn(): string {
+    return `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${this.group.ref}/*`;
+  }
+
+  /**
+   * Lets `fromFunction` create and delete schedules in this group that invoke
+   * `target` (unqualified: schedules follow $LATEST) and dead-letter into the
+   * target's queue, and tells it the group, target, role and queue through the
+   * environment (SCHEDULE_GROUP, REMINDER_TARGET_ARN, SCHEDULER_ROLE_ARN,
+   * REMINDER_DLQ_ARN). The functions read one target per group.
+   */
+  allowScheduling(fromFunction: ServiceFunction, target: AsyncFunction): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [target.function.functionArn],
+      }),
+    );
+    target.deadLetterQueue.grantSendMessages(this.role);
+
+    fromFunction.function
+      .addEnvironment(FUNCTION_ENV.SCHEDULE_GROUP, this.group.ref)
+      .addEnvironment(FUNCTION_ENV.REMINDER_TARGET_ARN, target.function.functionArn)
+      .addEnvironment(FUNCTION_ENV.SCHEDULER_ROLE_ARN, this.role.roleArn)
+      .addEnvironment(FUNCTION_ENV.REMINDER_DLQ_ARN, target.deadLetterQueue.queueArn);
+    fromFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [this.schedulesArn],
+      }),
+    );
+    fromFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+
+    const groupLogicalId = Stack.of(this).getLogicalId(this.group);
+    const policy = fromFunction.role.node.tryFindChild('DefaultPolicy') ?? fromFunction.role;
+    Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${groupLogicalId}>/*]`,
+      reason:
+        'Each reminder gets its own one-time schedule named after the reminder id, so CreateSchedule and ' +
+        'DeleteSchedule are granted on the schedules of one schedule group only (schedule/<group>/*); ' +
+        'schedule names are not known when the policy is written.',
+    });
+  }
+}
