@@ -41,7 +41,7 @@ export class WorkOrderMailer {
     const workOrder = await this.deps.store.get(tenantId, detail.id);
     if (!workOrder) return { outcome: 'skipped', reason: 'work order not found' };
     const about = { mail: 'forwarded' as const, eventId: event.id, recordId: detail.recordId, to: detail.to };
-    return this.sendOnce(workOrder, { kind: 'forward', eventId: event.id }, about, async () => {
+    return this.send(workOrder, { kind: 'forward', eventId: event.id }, about, async () => {
       const [customer, records, people] = await Promise.all([
         customerOf(this.deps.lookups, workOrder),
         this.deps.timeline.recent(tenantId, workOrder.id, FORWARDED_RECORDS),
@@ -90,7 +90,7 @@ export class WorkOrderMailer {
     if (!user || user.status === 'disabled') return { outcome: 'skipped', reason: 'user gone or disabled' };
     const fired = reminder;
     const about = { mail: 'reminder' as const, reminderId, to: [user.email] };
-    return this.sendOnce(workOrder, { kind: 'reminder', reminderId }, about, async () => {
+    return this.send(workOrder, { kind: 'reminder', reminderId }, about, async () => {
       const people = await namesOf(this.deps.lookups.users, tenantId, [fired.createdBy]);
       const content = renderReminderMail(workOrder, fired, {
         user: user.name,
@@ -101,7 +101,7 @@ export class WorkOrderMailer {
   }
 
   /** A failure is never silent: it goes on the work order's timeline, what failed and why. */
-  private sendOnce(
+  private send(
     workOrder: WorkOrder,
     purpose: MailPurpose,
     about: FailedMail,
