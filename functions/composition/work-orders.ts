@@ -11,12 +11,12 @@ import {
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import { WorkOrderForwarding } from '../domain/work-orders/forward-work-order';
-import { WorkOrderCsvTransfer } from '../domain/work-orders/import';
 import { WorkOrderPrinting } from '../domain/work-orders/print-work-order';
 import { sharingRuleRules } from '../domain/work-orders/sharing-rule';
 import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
 import { WorkOrderReminders } from '../domain/work-orders/work-order-reminders';
 import { WorkOrderService } from '../domain/work-orders/work-order-service';
+import { WorkOrderCsvTransfer } from '../domain/work-orders/work-order-transfer';
 import { workOrderTypeRules } from '../domain/work-orders/work-order-type';
 import { idempotencyStore, type MasterDataRepositories, masterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';
