@@ -10,15 +10,13 @@ import {
 } from '../adapters/dynamodb/repositories/work-order-setup';
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
 import { MasterDataService } from '../domain/shared/master-data-service';
-import { WorkOrderCsvTransfer } from '../domain/work-orders/import';
+import { WorkOrderForwarding } from '../domain/work-orders/forward-work-order';
+import { WorkOrderPrinting } from '../domain/work-orders/print-work-order';
 import { sharingRuleRules } from '../domain/work-orders/sharing-rule';
-import {
-  WorkOrderForwarding,
-  WorkOrderMailer,
-  WorkOrderPrinting,
-  WorkOrderReminders,
-} from '../domain/work-orders/work-order-actions';
+import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
+import { WorkOrderReminders } from '../domain/work-orders/work-order-reminders';
 import { WorkOrderService } from '../domain/work-orders/work-order-service';
+import { WorkOrderCsvTransfer } from '../domain/work-orders/work-order-transfer';
 import { workOrderTypeRules } from '../domain/work-orders/work-order-type';
 import { idempotencyStore, type MasterDataRepositories, masterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/domain/shared/errors';
 import { CsvSyntaxError, csvCell, formatCsv, parseCsv } from '../../functions/domain/work-orders/csv';
-import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, readImportFile } from '../../functions/domain/work-orders/import';
+import {
+  IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  readImportFile,
+} from '../../functions/domain/work-orders/import-file';
 
 const cellsOf = (text: string) => parseCsv(text).map((record) => record.cells);
 

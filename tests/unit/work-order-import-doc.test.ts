@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXPORT_COLUMNS, IMPORT_COLUMNS } from '../../functions/domain/work-orders/import';
+import { EXPORT_COLUMNS } from '../../functions/domain/work-orders/export-work-orders';
+import { IMPORT_COLUMNS } from '../../functions/domain/work-orders/import-file';
 
 const doc = readFileSync(new URL('../../docs/work-order-import.md', import.meta.url), 'utf8');
 const section = (heading: string) => {

@@ -59,3 +59,8 @@ export interface WorkOrderRepository {
   /** A scene page: the views merged newest (or oldest) first, each work order once. */
   scene(tenantId: string, query: SceneQuery): Promise<Page<WorkOrderSummary>>;
 }
+
+/** The latest entries of a timeline (the repository's own `records` reads oldest first). */
+export interface TimelineReader {
+  recent(tenantId: string, workOrderId: string, limit: number): Promise<ServiceRecord[]>;
+}

@@ -144,10 +144,15 @@ export function assertTransition(workOrder: WorkOrder, to: BusinessStatus): void
   }
 }
 
-/** Handling (status changes, assignment) needs a live, unlocked work order. */
-export function assertHandleable(workOrder: WorkOrder): void {
+/** A voided work order is kept for the record only: nothing more is done with it. */
+export function assertLive(workOrder: WorkOrder): void {
   if (workOrder.lifecycle === 'obsolete')
     throw new ConflictError(`Work order ${workOrder.number} is obsolete`, { reason: 'obsolete' });
+}
+
+/** Handling (status changes, assignment) needs a live, unlocked work order. */
+export function assertHandleable(workOrder: WorkOrder): void {
+  assertLive(workOrder);
   if (workOrder.locked)
     throw new ConflictError(`Work order ${workOrder.number} is locked`, { reason: 'locked' });
 }

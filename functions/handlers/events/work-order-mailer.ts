@@ -4,7 +4,7 @@ import { SesMailer } from '../../adapters/ses/mailer';
 import { applicationFromEnvironment } from '../../composition/environment';
 import { ValidationError } from '../../domain/shared/errors';
 import { type DomainEvent, domainEventSchema } from '../../domain/shared/events';
-import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
+import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
 import { createLogger, type Logger } from '../../shared/logger';
 import { builtOnFirstCall } from '../entry';
 

@@ -3,7 +3,7 @@ import { SesMailer } from '../../adapters/ses/mailer';
 import { applicationFromEnvironment } from '../../composition/environment';
 import { ValidationError } from '../../domain/shared/errors';
 import { reminderDuePayload } from '../../domain/work-orders/reminder';
-import type { WorkOrderMailer } from '../../domain/work-orders/work-order-actions';
+import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
 import { createLogger, type Logger } from '../../shared/logger';
 import { builtOnFirstCall } from '../entry';
 

@@ -1,3 +1,4 @@
+import type { MailPurpose } from '../../../domain/work-orders/mail-once';
 import type { View } from '../../../domain/work-orders/scenes';
 import { type IndexKeys, type ItemKey, tenant } from './key-types';
 
@@ -13,6 +14,16 @@ function viewName(view: View): string {
       return `${view.kind}#${view.departmentId}`;
     default:
       return `${view.kind}#${view.userId}`;
+  }
+}
+
+/** What follows `MAIL#` in a mail claim's sort key: `forward#<eventId>`, `reminder#<reminderId>`. */
+function mailName(purpose: MailPurpose): string {
+  switch (purpose.kind) {
+    case 'forward':
+      return `forward#${purpose.eventId}`;
+    case 'reminder':
+      return `reminder#${purpose.reminderId}`;
   }
 }
 
@@ -82,8 +93,8 @@ export const workOrderKeys = {
     pk: `${tenant(tenantId)}#WO#${workOrderId}`,
     skPrefix: 'REMINDER#',
   }),
-  mailClaim: (tenantId: string, workOrderId: string, key: string): ItemKey => ({
+  mailClaim: (tenantId: string, workOrderId: string, purpose: MailPurpose): ItemKey => ({
     pk: `${tenant(tenantId)}#WO#${workOrderId}`,
-    sk: `MAIL#${key}`,
+    sk: `MAIL#${mailName(purpose)}`,
   }),
 } as const;

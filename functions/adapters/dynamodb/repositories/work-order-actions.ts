@@ -3,14 +3,11 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
+import type { MailClaimState, MailClaims, MailTarget } from '../../../domain/work-orders/mail-once';
+import type { TimelineReader } from '../../../domain/work-orders/ports';
 import type { Reminder, ReminderRepository } from '../../../domain/work-orders/reminder';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import type { WorkOrder } from '../../../domain/work-orders/work-order';
-import type {
-  MailClaimState,
-  MailClaims,
-  TimelineReader,
-} from '../../../domain/work-orders/work-order-actions';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { addEffects } from '../effects';
@@ -117,19 +114,14 @@ export class DynamoMailClaims implements MailClaims {
     private readonly clock: Clock,
   ) {}
 
-  async claim(
-    tenantId: string,
-    workOrderId: string,
-    key: string,
-    leaseSeconds: number,
-  ): Promise<MailClaimState> {
+  async claim(target: MailTarget, leaseSeconds: number): Promise<MailClaimState> {
     const now = this.clock.now().getTime();
     try {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: {
-            ...keys.mailClaim(tenantId, workOrderId, key),
+            ...claimKey(target),
             entityType: 'MailClaim',
             state: 'sending',
             claimedAt: new Date(now).toISOString(),
@@ -147,7 +139,7 @@ export class DynamoMailClaims implements MailClaims {
       const { Item } = await this.table.client.send(
         new GetCommand({
           TableName: this.table.tableName,
-          Key: keys.mailClaim(tenantId, workOrderId, key),
+          Key: claimKey(target),
           ConsistentRead: true,
         }),
       );
@@ -155,11 +147,11 @@ export class DynamoMailClaims implements MailClaims {
     }
   }
 
-  async complete(tenantId: string, workOrderId: string, key: string, messageId: string): Promise<void> {
+  async complete(target: MailTarget, messageId: string): Promise<void> {
     await this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: keys.mailClaim(tenantId, workOrderId, key),
+        Key: claimKey(target),
         UpdateExpression: 'SET #state = :sent, messageId = :messageId, sentAt = :at REMOVE leaseUntil',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
@@ -171,11 +163,11 @@ export class DynamoMailClaims implements MailClaims {
     );
   }
 
-  async release(tenantId: string, workOrderId: string, key: string): Promise<void> {
+  async release(target: MailTarget): Promise<void> {
     await this.table.client.send(
       new DeleteCommand({
         TableName: this.table.tableName,
-        Key: keys.mailClaim(tenantId, workOrderId, key),
+        Key: claimKey(target),
         ConditionExpression: '#state = :sending',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':sending': 'sending' },
@@ -183,6 +175,9 @@ export class DynamoMailClaims implements MailClaims {
     );
   }
 }
+
+const claimKey = ({ tenantId, workOrderId, purpose }: MailTarget) =>
+  keys.mailClaim(tenantId, workOrderId, purpose);
 
 /** The latest timeline entries: the records' sort key is their time, so a backwards Query. */
 export class DynamoTimeline implements TimelineReader {

@@ -1,6 +1,6 @@
 import { escapeHtml as e } from '../../../domain/shared/mail';
 import { customerLines, describeRecord, labelOf } from '../../../domain/work-orders/forward';
-import type { PrintView } from '../../../domain/work-orders/work-order-actions';
+import type { PrintView } from '../../../domain/work-orders/print-work-order';
 
 /** A printout is a document in its own right: no script, no remote resource, nothing cached on the way. */
 export const PRINT_HEADERS = {

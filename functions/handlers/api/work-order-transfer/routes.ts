@@ -1,12 +1,8 @@
 import * as z from 'zod/mini';
 import { decimalInt } from '../../../domain/shared/schema';
-import {
-  IMPORT_COLUMNS,
-  importReportSchema,
-  MAX_EXPORT_ROWS,
-  MAX_IMPORT_BYTES,
-  MAX_IMPORT_ROWS,
-} from '../../../domain/work-orders/import';
+import { MAX_EXPORT_ROWS } from '../../../domain/work-orders/export-work-orders';
+import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/work-orders/import-file';
+import { importReportSchema } from '../../../domain/work-orders/import-work-orders';
 import { defineRoute } from '../http/route';
 import { sceneQuery } from '../work-orders/routes';
 

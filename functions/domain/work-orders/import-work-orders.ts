@@ -3,7 +3,6 @@ import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { createDeviceInput } from '../customers/device';
 import { mapConcurrently } from '../shared/concurrency';
-import { MAX_PAGE_SIZE } from '../shared/entity';
 import {
   ConflictError,
   DomainError,
@@ -17,45 +16,19 @@ import {
   type IdempotencyStore,
   IMPORT_FILE,
 } from '../shared/ports';
-import { type CsvRecord, CsvSyntaxError, formatCsv, formatCsvRows, parseCsv } from './csv';
-import type { WorkOrderSummary } from './ports';
+import { type ImportColumn, type ImportRow, readImportFile } from './import-file';
 import { type CreateWorkOrderInput, createWorkOrderInput } from './work-order';
-import type { SceneRequest, WorkOrderService } from './work-order-service';
+import type { WorkOrderService } from './work-order-service';
 import { createWorkOrderTypeInput } from './work-order-type';
 
 /*
- * Work orders in and out as CSV (docs/work-order-import.md).
- *
- * Import: every row goes through the same validation and the same
- * `WorkOrderService.create` as POST /work-orders, so references, the type's
- * assignment rule, the channel default and permissions are the same. Each row
- * is its own transaction; a refused row is refused before anything is written.
- *
- * Export: a scene, read page by page through `WorkOrderService.scene`, so the
- * file holds exactly what the caller may see in that scene.
+ * Import (docs/work-order-import.md): every row goes through the same
+ * validation and the same `WorkOrderService.create` as POST /work-orders, so
+ * references, the type's assignment rule, the channel default and permissions
+ * are the same. Each row is its own transaction; a refused row is refused
+ * before anything is written.
  */
 
-/** The columns an import file may name, in the first line. Only `title` is required. */
-export const IMPORT_COLUMNS = [
-  'title',
-  'description',
-  'priority',
-  'type',
-  'account',
-  'contact',
-  'device',
-  'owner',
-  'channel',
-] as const;
-type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-
-/**
- * A synchronous import must finish well inside the API's 30 s (and the
- * function's own timeout): 500 rows at 10 in parallel take a few seconds.
- * Larger files need the asynchronous import (see the doc).
- */
-export const MAX_IMPORT_ROWS = 500;
-export const MAX_IMPORT_BYTES = 1024 * 1024;
 const IMPORT_CONCURRENCY = 10;
 const CLAIM_READ_CONCURRENCY = 25;
 
@@ -104,48 +77,7 @@ export interface ImportLookups {
   deviceIdBySerialNumber(tenantId: string, serialNumber: string): Promise<string | undefined>;
 }
 
-/** The columns of an export, in order. */
-export const EXPORT_COLUMNS = [
-  'number',
-  'title',
-  'status',
-  'lifecycle',
-  'priority',
-  'channel',
-  'owner',
-  'account',
-  'contact',
-  'device',
-  'created',
-  'updated',
-] as const;
-
-/**
- * An export answers at most this many rows; past it the answer carries the
- * cursor of the rest. The byte bound keeps the answer under Lambda's 6 MB
- * response payload, whatever the titles hold.
- */
-export const MAX_EXPORT_ROWS = 10_000;
-export const MAX_EXPORT_BYTES = 5 * 1024 * 1024;
-
-export interface ExportRequest extends Omit<SceneRequest, 'limit'> {
-  /** Rows in this answer, at most MAX_EXPORT_ROWS (the default). */
-  limit?: number;
-}
-
-export interface SceneExport {
-  csv: string;
-  rows: number;
-  /** Present when the scene has more: send it as `cursor` for the next file. */
-  nextCursor?: string;
-}
-
-interface ImportRow {
-  line: number;
-  cells: string[];
-}
-
-export class WorkOrderCsvTransfer {
+export class WorkOrderImport {
   constructor(
     private readonly workOrders: WorkOrderService,
     private readonly lookups: ImportLookups,
@@ -171,34 +103,6 @@ export class WorkOrderCsvTransfer {
     );
     const created = results.filter((result) => result.outcome === 'created').length;
     return { created, refused: results.length - created, results };
-  }
-
-  /** The scene as CSV, every page up to the bounds, newest first unless asked otherwise. */
-  async exportCsv(principal: Principal, request: ExportRequest): Promise<SceneExport> {
-    const limit = Math.min(request.limit ?? MAX_EXPORT_ROWS, MAX_EXPORT_ROWS);
-    let csv = formatCsv(EXPORT_COLUMNS, [], { bom: true });
-    let bytes = Buffer.byteLength(csv, 'utf8');
-    let rows = 0;
-    let cursor = request.cursor;
-    while (rows < limit) {
-      const page = await this.workOrders.scene(principal, {
-        scene: request.scene,
-        sort: request.sort,
-        order: request.order,
-        limit: Math.min(MAX_PAGE_SIZE, limit - rows),
-        cursor,
-      });
-      const chunk = formatCsvRows(page.items.map(exportRow));
-      const chunkBytes = Buffer.byteLength(chunk, 'utf8');
-      // The page that would not fit starts the next file: its cursor is where that one begins.
-      if (bytes + chunkBytes > MAX_EXPORT_BYTES && rows > 0) return { csv, rows, nextCursor: cursor };
-      csv += chunk;
-      bytes += chunkBytes;
-      rows += page.items.length;
-      cursor = page.nextCursor;
-      if (!cursor) return { csv, rows };
-    }
-    return { csv, rows, ...(cursor ? { nextCursor: cursor } : {}) };
   }
 
   private async importRow(
@@ -354,70 +258,6 @@ const shorten = (value: string) => (value.length > 80 ? `${value.slice(0, 79)}â€
 const typeCode = createWorkOrderTypeInput.shape.code;
 const serialNumber = createDeviceInput.shape.serialNumber;
 
-/**
- * The header and the data rows of an import file, or a ValidationError for
- * the whole file. Blank rows (every cell empty) are skipped.
- */
-export function readImportFile(csv: string): { columns: ImportColumn[]; rows: ImportRow[] } {
-  let records: CsvRecord[];
-  try {
-    records = parseCsv(csv);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new ValidationError('The file is not valid CSV', [{ field: '', message: error.message }]);
-    throw error;
-  }
-  const garbled = records.find((record) => record.cells.some((cell) => cell.includes('\uFFFD')));
-  if (garbled) {
-    // Bytes that are not UTF-8 arrive as U+FFFD: refusing beats importing "Mï¿½ller".
-    throw new ValidationError('The file is not UTF-8', [
-      {
-        field: '',
-        message: `Line ${garbled.line} holds characters that are not UTF-8; save the file as "CSV UTF-8"`,
-      },
-    ]);
-  }
-  const [header, ...data] = records;
-  if (!header || isBlank(header)) {
-    throw new ValidationError('The first line must name the columns', [
-      { field: '', message: `The first line names the columns: ${IMPORT_COLUMNS.join(', ')}` },
-    ]);
-  }
-  const names = header.cells.map((cell) => cell.trim().toLowerCase());
-  const errors: FieldError[] = [];
-  names.forEach((name, index) => {
-    if (name === '') {
-      errors.push({ field: `columns.${index + 1}`, message: `Column ${index + 1} has no name` });
-    } else if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) {
-      errors.push({
-        field: `columns.${name}`,
-        message: /[;\t]/.test(name)
-          ? 'Unknown column; columns are separated by commas, and this line seems to use semicolons or tabs'
-          : `Unknown column; the known ones are ${IMPORT_COLUMNS.join(', ')}`,
-      });
-    } else if (names.indexOf(name) !== index) {
-      errors.push({ field: `columns.${name}`, message: 'Named twice' });
-    }
-  });
-  if (!names.includes('title')) errors.push({ field: 'columns.title', message: 'Required column' });
-  if (errors.length > 0) throw new ValidationError('The columns of the file are not valid', errors);
-
-  const rows = data.filter((record) => !isBlank(record));
-  if (rows.length > MAX_IMPORT_ROWS) {
-    throw new ValidationError(`An import takes at most ${MAX_IMPORT_ROWS} rows`, [
-      {
-        field: '',
-        message: `The file has ${rows.length} rows; split it into files of at most ${MAX_IMPORT_ROWS}`,
-      },
-    ]);
-  }
-  return { columns: names as ImportColumn[], rows };
-}
-
-function isBlank(record: CsvRecord): boolean {
-  return record.cells.every((cell) => cell.trim() === '');
-}
-
 const claimedWorkOrder = z.object({ id: z.string(), number: z.string() });
 
 function replay(line: number, record: IdempotencyRecord): ImportRowResult {
@@ -435,21 +275,4 @@ function rowErrors(error: DomainError): FieldError[] {
     });
   }
   return [{ field: 'row', message: error.message }];
-}
-
-function exportRow(workOrder: WorkOrderSummary): string[] {
-  return [
-    workOrder.number,
-    workOrder.title,
-    workOrder.status,
-    workOrder.lifecycle,
-    workOrder.priority,
-    workOrder.channel,
-    workOrder.ownerId ?? '',
-    workOrder.accountId ?? '',
-    workOrder.contactId ?? '',
-    workOrder.deviceId ?? '',
-    workOrder.createdAt,
-    workOrder.updatedAt,
-  ];
 }
