@@ -12,9 +12,11 @@ export function createHandler(app: Application) {
   const { workOrders, sharingRules, workOrderTypes } = app.workOrders;
   return apiHandler(
     [
-      implement(routes.create, ({ principal, body, idempotency }) =>
-        workOrders.create(principal, body, idempotency),
-      ),
+      implement(routes.create, async ({ principal, body, idempotency, metrics }) => {
+        const workOrder = await workOrders.create(principal, body, idempotency);
+        metrics.count('WorkOrdersCreated');
+        return workOrder;
+      }),
       implement(routes.scene, ({ principal, query }) => workOrders.scene(principal, query)),
       implement(routes.get, ({ principal, params }) => workOrders.get(principal, params.id)),
       implement(routes.byNumber, ({ principal, params }) => workOrders.getByNumber(principal, params.number)),
