@@ -5,7 +5,9 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // Handlers log only warnings and errors, and write no metrics, so a passing run prints neither.
       LOG_LEVEL: 'warn',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },

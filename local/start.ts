@@ -16,6 +16,8 @@ import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
  * local event bus. Ctrl-C stops everything, the JVM included.
  */
 async function main() {
+  // There is no CloudWatch here: the handlers' embedded-format metric lines would only crowd the log.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const logger = createLogger({ service: 'local' });
   const dynamo = await startDynamoDbLocal({
     port: LOCAL_DEFAULTS.dynamoDbPort,

@@ -31,4 +31,6 @@ export const HANDLER_BUNDLE_OPTIONS = {
   // The SDK the runtime ships is a different version from the one tested here; bundle ours.
   external: [] as string[],
   outExtension: { '.js': '.mjs' },
+  // Errors only: a synth or a test run stays quiet about every bundle that builds.
+  logLevel: 'error' as const,
 } satisfies BuildOptions;

@@ -4,7 +4,11 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type LogLevel as BundlingLogLevel,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -95,6 +99,7 @@ export class ServiceFunction extends Construct implements iam.IGrantable {
         mainFields: [...HANDLER_BUNDLE_OPTIONS.mainFields],
         banner: HANDLER_BUNDLE_OPTIONS.banner.js,
         externalModules: [...HANDLER_BUNDLE_OPTIONS.external],
+        logLevel: HANDLER_BUNDLE_OPTIONS.logLevel as BundlingLogLevel,
         forceDockerBundling: false,
       },
     });

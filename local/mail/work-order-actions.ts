@@ -9,7 +9,7 @@ import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { createWorkOrderMailer } from '../../functions/handlers/events/work-order-mailer';
 import { createReminderHandler } from '../../functions/handlers/schedules/reminder';
 import { LOCAL_MAIL_FROM } from '../../functions/shared/config';
-import type { Logger } from '../../functions/shared/logger';
+import type { FunctionLogger } from '../../functions/shared/logger';
 import type { LocalEventBus } from '../bus/local-bus';
 import { LocalReminderScheduler, MovableClock } from '../scheduler/local-scheduler';
 import { LocalOutbox } from './outbox';
@@ -54,7 +54,7 @@ export interface LocalApplication {
 export function localApplication(options: {
   table: TableContext;
   stateDir: string;
-  logger: Logger;
+  logger: FunctionLogger;
   /** Where the clock starts (`npm start -- --now <ISO time>`); the wall clock otherwise. */
   now?: Date;
   /** Keep schedules in `stateDir/schedules.json` across restarts (default: yes). */
@@ -85,7 +85,7 @@ export function localApplication(options: {
 }
 
 /** The work-order mailer on the local bus, as its EventBridge rule in AWS. */
-export function subscribeWorkOrderMailer(bus: LocalEventBus, app: Application, logger: Logger): void {
+export function subscribeWorkOrderMailer(bus: LocalEventBus, app: Application, logger: FunctionLogger): void {
   const forwarded = createWorkOrderMailer(app.workOrderMailer, logger);
   const { source, types } = EVENT_FUNCTIONS['work-order-mailer'].events;
   for (const type of types) {

@@ -18,7 +18,7 @@ export async function measureBundles(entries: Record<string, string>, rounds = 1
     const files: Record<string, string> = {};
     for (const [name, entry] of Object.entries(entries)) {
       const outfile = join(dir, `${name}.mjs`);
-      await build({ ...HANDLER_BUNDLE_OPTIONS, entryPoints: [entry], outfile, logLevel: 'error' });
+      await build({ ...HANDLER_BUNDLE_OPTIONS, entryPoints: [entry], outfile });
       files[name] = outfile;
     }
     const samples: Record<string, number[]> = Object.fromEntries(

@@ -40,13 +40,16 @@ export function synthesizeApp(): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'field-service-infra-'));
   const context = cdkJsonContext();
   const app = new App({ outdir, context });
-  const regions = buildApp(app, testConfig(context));
+  let regions: RegionStacks[] = [];
   let synthError: unknown;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
+  withoutBundlingProgress(() => {
+    regions = buildApp(app, testConfig(context));
+    try {
+      app.synth();
+    } catch (error) {
+      synthError = error;
+    }
+  });
   const templates = new Map<Stack, Template>();
   return {
     app,
@@ -63,6 +66,24 @@ export function synthesizeApp(): SynthesizedApp {
     stacks: () => regions.flatMap((pair) => [pair.stateful, pair.stateless]),
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The CDK writes "Bundling asset <path>..." to stderr for every function it
+ * bundles, whatever the bundler's log level; a passing run needs none of it.
+ * Everything else on stderr (esbuild's errors) still gets through.
+ */
+function withoutBundlingProgress(run: () => void): void {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\s*$/.test(chunk)) return true;
+    return (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest);
+  }) as typeof process.stderr.write;
+  try {
+    run();
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 export interface NagFinding {

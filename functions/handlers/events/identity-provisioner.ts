@@ -1,5 +1,4 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
 import { applicationFromEnvironment } from '../../composition/environment';
@@ -9,9 +8,19 @@ import type { User } from '../../domain/organisation/user';
 import { ValidationError } from '../../domain/shared/errors';
 import { domainEventSchema } from '../../domain/shared/events';
 import { readConfig, required } from '../../shared/config';
-import { createLogger, type Logger } from '../../shared/logger';
+import type { FunctionLogger } from '../../shared/logger';
+import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
+import { eventHandler } from '../event-handler';
+import { observability } from '../observability';
 
+const SERVICE = 'identity-provisioner';
+
+/** The EventBridge event an identity rule delivers: one of the user and tenant events. */
+const identityEvent = z.object({
+  id: z.string(),
+  detail: z.extend(domainEventSchema, { type: z.enum(IDENTITY_EVENTS.types) }),
+});
 const userReference = z.object({ id: z.string().check(z.minLength(1)) });
 const tenantCreated = z.object({ adminUserId: z.string().check(z.minLength(1)) });
 
@@ -23,30 +32,34 @@ const tenantCreated = z.object({ adminUserId: z.string().check(z.minLength(1)) }
 export function createIdentityProvisioner(
   users: { get(tenantId: string, id: string): Promise<User | undefined> },
   directory: IdentityDirectory,
-  logger: Logger = createLogger({ service: 'identity-provisioner' }),
+  logger?: FunctionLogger,
+  metrics?: FunctionMetrics,
 ) {
-  return async (event: EventBridgeEvent<string, unknown>) => {
-    const parsed = domainEventSchema.safeParse(event.detail);
-    if (!parsed.success || !(IDENTITY_EVENTS.types as readonly string[]).includes(parsed.data.type)) {
-      throw new ValidationError(`Not an identity event: ${event['detail-type']}`);
-    }
-    const domainEvent = parsed.data;
-    const reference =
-      domainEvent.type === 'TenantCreated'
-        ? tenantCreated.safeParse(domainEvent.detail)
-        : userReference.safeParse(domainEvent.detail);
-    if (!reference.success) throw new ValidationError(`${domainEvent.type} ${domainEvent.id} names no user`);
-    const userId = 'adminUserId' in reference.data ? reference.data.adminUserId : reference.data.id;
-    const outcome = await provisionIdentity(users, directory, domainEvent.tenantId, userId);
-    logger.info('identity provisioned', {
-      eventId: domainEvent.id,
-      type: domainEvent.type,
-      tenantId: domainEvent.tenantId,
-      userId,
-      outcome,
-    });
-    return { userId, outcome };
-  };
+  return eventHandler(
+    {
+      accepts: 'an identity event',
+      schema: identityEvent,
+      correlationId: (event) => event.detail.id,
+      handle: async ({ detail: domainEvent }, { logger }) => {
+        const reference =
+          domainEvent.type === 'TenantCreated'
+            ? tenantCreated.safeParse(domainEvent.detail)
+            : userReference.safeParse(domainEvent.detail);
+        if (!reference.success)
+          throw new ValidationError(`${domainEvent.type} ${domainEvent.id} names no user`);
+        const userId = 'adminUserId' in reference.data ? reference.data.adminUserId : reference.data.id;
+        const outcome = await provisionIdentity(users, directory, domainEvent.tenantId, userId);
+        logger.info('identity provisioned', {
+          type: domainEvent.type,
+          tenantId: domainEvent.tenantId,
+          userId,
+          outcome,
+        });
+        return { userId, outcome };
+      },
+    },
+    observability(SERVICE, { logger, metrics }),
+  );
 }
 
 const cognito = new CognitoIdentityProviderClient({});

@@ -1,12 +1,23 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import type { EventBridgeEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { SesMailer } from '../../adapters/ses/mailer';
 import { applicationFromEnvironment } from '../../composition/environment';
-import { ValidationError } from '../../domain/shared/errors';
 import { type DomainEvent, domainEventSchema } from '../../domain/shared/events';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
-import { createLogger, type Logger } from '../../shared/logger';
+import type { FunctionLogger } from '../../shared/logger';
+import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
+import { eventHandler } from '../event-handler';
+import { observability } from '../observability';
+
+const SERVICE = 'work-order-mailer';
+
+/** The EventBridge event a `WorkOrderForwarded` rule delivers. */
+const workOrderForwarded = z.object({
+  id: z.string(),
+  'detail-type': z.literal('WorkOrderForwarded'),
+  detail: z.extend(domainEventSchema, { type: z.literal('WorkOrderForwarded') }),
+});
 
 /**
  * EventBridge (`WorkOrderForwarded`) → the forwarded work order as a mail.
@@ -15,23 +26,29 @@ import { builtOnFirstCall } from '../entry';
  */
 export function createWorkOrderMailer(
   mailer: WorkOrderMailer,
-  logger: Logger = createLogger({ service: 'work-order-mailer' }),
+  logger?: FunctionLogger,
+  metrics?: FunctionMetrics,
 ) {
-  return async (event: EventBridgeEvent<string, unknown>) => {
-    const parsed = domainEventSchema.safeParse(event.detail);
-    if (!parsed.success || parsed.data.type !== 'WorkOrderForwarded') {
-      throw new ValidationError(`Not a WorkOrderForwarded event: ${event['detail-type']}`);
-    }
-    const domainEvent = parsed.data as DomainEvent;
-    const result = await mailer.deliverForwarded(domainEvent);
-    logger.info('work order forwarded by mail', {
-      eventId: domainEvent.id,
-      tenantId: domainEvent.tenantId,
-      workOrderId: domainEvent.detail.id,
-      ...result,
-    });
-    return result;
-  };
+  return eventHandler(
+    {
+      accepts: 'a WorkOrderForwarded event',
+      schema: workOrderForwarded,
+      correlationId: (event) => event.detail.id,
+      handle: async (event, { logger, metrics }) => {
+        const domainEvent = event.detail as DomainEvent;
+        const result = await mailer.deliverForwarded(domainEvent);
+        metrics.count('MailsProcessed');
+        if (result.outcome === 'sent') metrics.count('MailsSent');
+        logger.info('work order forwarded by mail', {
+          tenantId: domainEvent.tenantId,
+          workOrderId: domainEvent.detail.id,
+          ...result,
+        });
+        return result;
+      },
+    },
+    observability(SERVICE, { logger, metrics }),
+  );
 }
 
 const ses = new SESClient({});

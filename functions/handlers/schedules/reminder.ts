@@ -1,11 +1,15 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../../adapters/ses/mailer';
 import { applicationFromEnvironment } from '../../composition/environment';
-import { ValidationError } from '../../domain/shared/errors';
 import { reminderDuePayload } from '../../domain/work-orders/reminder';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
-import { createLogger, type Logger } from '../../shared/logger';
+import type { FunctionLogger } from '../../shared/logger';
+import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
+import { eventHandler } from '../event-handler';
+import { observability } from '../observability';
+
+const SERVICE = 'reminder';
 
 /**
  * EventBridge Scheduler → a due reminder: marks it fired (once, by a
@@ -14,16 +18,27 @@ import { builtOnFirstCall } from '../entry';
  */
 export function createReminderHandler(
   mailer: WorkOrderMailer,
-  logger: Logger = createLogger({ service: 'reminder' }),
+  logger?: FunctionLogger,
+  metrics?: FunctionMetrics,
 ) {
-  return async (event: unknown) => {
-    const parsed = reminderDuePayload.safeParse(event);
-    if (!parsed.success)
-      throw new ValidationError('Not a reminder: expected tenantId, workOrderId, reminderId');
-    const result = await mailer.deliverReminder(parsed.data);
-    logger.info('reminder due', { ...parsed.data, ...result });
-    return result;
-  };
+  return eventHandler(
+    {
+      accepts: 'a reminder: expected tenantId, workOrderId, reminderId',
+      // The schedule's input is the payload itself, without an envelope.
+      schema: reminderDuePayload,
+      correlationId: (due) => due.reminderId,
+      handle: async (due, { logger, metrics }) => {
+        const result = await mailer.deliverReminder(due);
+        if (result.outcome === 'sent') {
+          metrics.count('RemindersFired');
+          metrics.count('MailsSent');
+        }
+        logger.info('reminder due', { ...due, ...result });
+        return result;
+      },
+    },
+    observability(SERVICE, { logger, metrics }),
+  );
 }
 
 const ses = new SESClient({});

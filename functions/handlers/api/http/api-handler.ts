@@ -10,7 +10,9 @@ import {
   ValidationError,
 } from '../../../domain/shared/errors';
 import type { IdempotencyClaim, IdempotencyStore } from '../../../domain/shared/ports';
-import { createLogger, type Logger } from '../../../shared/logger';
+import type { FunctionLogger, Logger } from '../../../shared/logger';
+import type { FunctionMetrics, Metrics } from '../../../shared/metrics';
+import { observability, observe } from '../../observability';
 import { principalFromEvent } from './claims';
 import { problem, problemResponse, toProblem } from './problem';
 import {
@@ -24,7 +26,8 @@ import {
 export interface ApiDependencies {
   /** Needed when a route honours Idempotency-Key. */
   idempotency?: IdempotencyStore;
-  logger?: Logger;
+  logger?: FunctionLogger;
+  metrics?: FunctionMetrics;
 }
 
 type Event = APIGatewayProxyEventV2 & Parameters<typeof principalFromEvent>[0];
@@ -39,7 +42,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies) {
   const byKey = new Map(routes.map((route) => [routeKey(route.contract), route]));
-  const rootLogger = deps.logger ?? createLogger({ service: 'api' });
+  const tools = observability('api', { logger: deps.logger, metrics: deps.metrics });
+  const { logger: rootLogger, metrics } = tools;
   const idempotency = deps.idempotency;
   if (!idempotency && routes.some((route) => route.contract.idempotent)) {
     throw new Error('Routes that honour Idempotency-Key need an idempotency store');
@@ -47,11 +51,12 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
 
   const core = async (event: Event, context: Context): Promise<Result> => {
     const correlationId = correlationIdOf(event, context);
-    const logger = rootLogger.child({ correlationId, routeKey: event.routeKey });
+    rootLogger.powertools.setCorrelationId(correlationId);
+    const logger = rootLogger.child({ routeKey: event.routeKey });
     const started = Date.now();
     let response: Result;
     try {
-      response = await dispatch(event, correlationId, logger);
+      response = await dispatch(event, correlationId, logger, metrics);
     } catch (error) {
       const details = toProblem(error, correlationId);
       if (details.status >= 500) logger.error('request failed', { error });
@@ -62,7 +67,12 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
     return response;
   };
 
-  async function dispatch(event: Event, correlationId: string, logger: Logger): Promise<Result> {
+  async function dispatch(
+    event: Event,
+    correlationId: string,
+    logger: Logger,
+    metrics: Metrics,
+  ): Promise<Result> {
     const route = byKey.get(event.routeKey);
     if (!route) return problemResponse(problem(404, `No route ${event.routeKey}`, correlationId));
     const { contract } = route;
@@ -109,6 +119,7 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
       headers,
       correlationId,
       logger,
+      metrics,
       idempotency: claim,
       claims: claim ? [claim] : [],
     };
@@ -147,7 +158,7 @@ export function apiHandler(routes: RouteImplementation[], deps: ApiDependencies)
     return response;
   }
 
-  return middy<Event, Result>().handler(core);
+  return middy<Event, Result>().use(observe(tools)).handler(core);
 }
 
 function correlationIdOf(event: Event, context: Context): string {

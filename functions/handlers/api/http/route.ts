@@ -2,6 +2,7 @@ import type { z } from 'zod/mini';
 import type { Principal } from '../../../domain/access/principal';
 import type { Claim, IdempotencyClaim } from '../../../domain/shared/ports';
 import type { Logger } from '../../../shared/logger';
+import type { Metrics } from '../../../shared/metrics';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Schema = z.ZodMiniType;
@@ -64,6 +65,8 @@ export interface ApiRequest<C extends RouteContract> {
   headers: Record<string, string | undefined>;
   correlationId: string;
   logger: Logger;
+  /** Business counters, published with the invocation's end. */
+  metrics: Metrics;
   /** Present when the caller sent an Idempotency-Key on an idempotent route. */
   idempotency?: IdempotencyClaim;
   /** What the change claims: the Idempotency-Key, when one was sent. */

@@ -9,9 +9,13 @@ export function createHandler(app: Application) {
   const { transfer } = app.workOrders;
   return apiHandler(
     [
-      implement(routes.import, ({ principal, body, idempotency }) =>
-        transfer.importCsv(principal, body, idempotency),
-      ),
+      implement(routes.import, async ({ principal, body, idempotency, metrics }) => {
+        const report = await transfer.importCsv(principal, body, idempotency);
+        // Rows a repeated upload only replays were counted when they were created.
+        const created = report.results.filter((row) => row.outcome === 'created' && !row.replayed).length;
+        metrics.count('WorkOrdersCreated', created);
+        return report;
+      }),
       implement(routes.export, async ({ principal, query }) => {
         const file = await transfer.exportCsv(principal, query);
         const day = app.ports.clock.now().toISOString().slice(0, 10);

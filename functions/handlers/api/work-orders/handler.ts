@@ -12,7 +12,11 @@ export function createHandler(app: Application) {
   const { workOrders, sharingRules, workOrderTypes } = app.workOrders;
   return apiHandler(
     [
-      implement(routes.create, ({ principal, body, claims }) => workOrders.create(principal, body, claims)),
+      implement(routes.create, async ({ principal, body, claims, metrics }) => {
+        const workOrder = await workOrders.create(principal, body, claims);
+        metrics.count('WorkOrdersCreated');
+        return workOrder;
+      }),
       implement(routes.scene, ({ principal, query }) => workOrders.scene(principal, query)),
       implement(routes.get, ({ principal, params }) => workOrders.get(principal, params.id)),
       implement(routes.byNumber, ({ principal, params }) => workOrders.getByNumber(principal, params.number)),
