@@ -18,7 +18,7 @@ export function compose(ports: Ports) {
   const repositories = once(() => masterDataRepositories(ports));
   const masterData = once(() => masterDataServices(ports, repositories()));
   const workOrders = once(() => workOrderServices(ports, repositories()));
-  const workOrderActions = once(() => workOrderActionServices(ports, workOrders()));
+  const workOrderActions = once(() => workOrderActionServices(ports, repositories()));
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
   return {

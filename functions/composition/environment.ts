@@ -1,17 +1,19 @@
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { type Config, LOCAL_MAIL_FROM, readConfig, required } from '../shared/config';
-import { type Application, compose } from './application';
 import { basePorts, type Ports } from './ports';
 
 /**
- * A deployed function's application: the table from the environment, the
- * system clock, and the outbound ports the handler brings (built from the
- * same checked configuration).
+ * A deployed function's ports: the table from the environment, the system
+ * clock, and the outbound ports the handler brings (built from the same
+ * checked configuration), composed by `compose` into what the handler uses.
+ * Each handler passes the narrowest composer it needs (master data, work
+ * orders, ...), so its bundle carries only those contexts.
  */
-export function applicationFromEnvironment(
+export function fromEnvironment<T>(
+  compose: (ports: Ports) => T,
   outbound: (config: Config) => Partial<Pick<Ports, 'mail' | 'reminders'>> = () => ({}),
   config: Config = readConfig(),
-): Application {
+): T {
   const table = {
     client: createDocumentClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION),
     tableName: required(config, 'TABLE_NAME'),

@@ -41,6 +41,10 @@ export const masterDataRepositories = (ports: Ports) => ({
 
 export type MasterDataRepositories = ReturnType<typeof masterDataRepositories>;
 
+/** Accounts: also what the work-order functions show of a customer. */
+export const accountService = (ports: Ports, repos: Pick<MasterDataRepositories, 'accounts'>) =>
+  new MasterDataService(repos.accounts, accountRules(repos.accounts), ports);
+
 /** The master-data use cases: tenants, the organisation, customers and products. */
 export function masterDataServices(
   ports: Ports,
@@ -56,7 +60,7 @@ export function masterDataServices(
       ports,
     ),
     userGroups: new UserGroupService(repos.userGroups, repos.users, userGroupRules, ports),
-    accounts: new MasterDataService(repos.accounts, accountRules(repos.accounts), ports),
+    accounts: accountService(ports, repos),
     contacts: new MasterDataService(repos.contacts, contactRules(repos.accounts), ports),
     devices: new MasterDataService(repos.devices, deviceRules(repos.accounts, repos.products), ports),
     products: new MasterDataService(repos.products, productRules, ports),
@@ -65,3 +69,12 @@ export function masterDataServices(
 }
 
 export type MasterDataServices = ReturnType<typeof masterDataServices>;
+
+/** What the master-data API functions use: their services and the Idempotency-Key store. */
+export const masterDataApplication = (ports: Ports) => ({
+  ports,
+  masterData: masterDataServices(ports),
+  idempotency: idempotencyStore(ports),
+});
+
+export type MasterDataApplication = ReturnType<typeof masterDataApplication>;

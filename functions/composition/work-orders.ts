@@ -10,39 +10,51 @@ import {
 } from '../adapters/dynamodb/repositories/work-order-setup';
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
 import { MasterDataService } from '../domain/shared/master-data-service';
+import { workOrderReader } from '../domain/work-orders/find-work-orders';
 import { WorkOrderForwarding } from '../domain/work-orders/forward-work-order';
 import { WorkOrderPrinting } from '../domain/work-orders/print-work-order';
 import { sharingRuleRules } from '../domain/work-orders/sharing-rule';
+import { WorkOrderContext } from '../domain/work-orders/work-order-context';
 import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
 import { WorkOrderReminders } from '../domain/work-orders/work-order-reminders';
 import { WorkOrderService } from '../domain/work-orders/work-order-service';
 import { WorkOrderCsvTransfer } from '../domain/work-orders/work-order-transfer';
 import { workOrderTypeRules } from '../domain/work-orders/work-order-type';
-import { idempotencyStore, type MasterDataRepositories, masterDataRepositories } from './master-data';
+import {
+  accountService,
+  idempotencyStore,
+  type MasterDataRepositories,
+  masterDataRepositories,
+} from './master-data';
 import { type Ports, requirePort } from './ports';
+
+/** The work-order repositories and the context every work-order use case works in. */
+function workOrderContext(ports: Ports, master: MasterDataRepositories) {
+  const sharingRules = new SharingRuleRepository(ports.table, ports.clock);
+  const types = new WorkOrderTypeRepository(ports.table, ports.clock);
+  const workOrders = new DynamoWorkOrderRepository(ports.table, ports.clock);
+  const directory = new DynamoOrganisationDirectory(ports.table, { ...master, sharingRules });
+  const lookups = {
+    accounts: master.accounts,
+    contacts: master.contacts,
+    devices: master.devices,
+    users: master.users,
+    types,
+  };
+  return {
+    repositories: { ...master, sharingRules, types, workOrders },
+    context: new WorkOrderContext(workOrders, lookups, directory, ports),
+  };
+}
 
 /** The work-order use cases over the master-data repositories. */
 export function workOrderServices(
   ports: Ports,
   master: MasterDataRepositories = masterDataRepositories(ports),
 ) {
-  const sharingRules = new SharingRuleRepository(ports.table, ports.clock);
-  const types = new WorkOrderTypeRepository(ports.table, ports.clock);
-  const workOrders = new DynamoWorkOrderRepository(ports.table, ports.clock);
-  const directory = new DynamoOrganisationDirectory(ports.table, { ...master, sharingRules });
-  const repositories = { ...master, sharingRules, types, workOrders };
-  const service = new WorkOrderService(
-    workOrders,
-    {
-      accounts: master.accounts,
-      contacts: master.contacts,
-      devices: master.devices,
-      users: master.users,
-      types,
-    },
-    directory,
-    ports,
-  );
+  const { repositories, context } = workOrderContext(ports, master);
+  const { sharingRules, types } = repositories;
+  const service = new WorkOrderService(context);
   return {
     repositories,
     workOrders: service,
@@ -66,13 +78,21 @@ export function workOrderServices(
 
 export type WorkOrderServices = ReturnType<typeof workOrderServices>;
 
-/** Print, forward and reminders; setting a reminder needs the scheduler port. */
-export function workOrderActionServices(ports: Ports, wo: WorkOrderServices = workOrderServices(ports)) {
-  const repos = wo.repositories;
+/**
+ * Print, forward and reminders; setting a reminder needs the scheduler port.
+ * They read work orders through the reader alone, so their function carries
+ * none of the other work-order use cases.
+ */
+export function workOrderActionServices(
+  ports: Ports,
+  master: MasterDataRepositories = masterDataRepositories(ports),
+) {
+  const { repositories: repos, context } = workOrderContext(ports, master);
+  const reader = workOrderReader(context);
   return {
-    forwarding: new WorkOrderForwarding(wo.workOrders, repos.workOrders, ports),
+    forwarding: new WorkOrderForwarding(reader, repos.workOrders, ports),
     printing: new WorkOrderPrinting(
-      wo.workOrders,
+      reader,
       repos.workOrders,
       {
         accounts: repos.accounts,
@@ -84,7 +104,7 @@ export function workOrderActionServices(ports: Ports, wo: WorkOrderServices = wo
       ports,
     ),
     reminders: new WorkOrderReminders(
-      wo.workOrders,
+      reader,
       new DynamoReminderRepository(ports.table, ports.clock),
       requirePort(ports, 'reminders'),
       repos.users,
@@ -116,3 +136,33 @@ export function workOrderMailer(
     ports,
   );
 }
+
+/**
+ * What the work-order API functions use: the work orders, the accounts and
+ * repositories of the master data they show (an account's summary), the key store.
+ */
+export function workOrderApplication(ports: Ports) {
+  const repositories = masterDataRepositories(ports);
+  return {
+    ports,
+    masterData: {
+      repositories,
+      accounts: accountService(ports, repositories),
+    },
+    workOrders: workOrderServices(ports, repositories),
+    idempotency: idempotencyStore(ports),
+  };
+}
+
+export type WorkOrderApplication = ReturnType<typeof workOrderApplication>;
+
+/** What the work-order actions API function uses: print, forward, reminders (with the scheduler port). */
+export const workOrderActionApplication = (ports: Ports) => ({
+  workOrderActions: workOrderActionServices(ports),
+  idempotency: idempotencyStore(ports),
+});
+
+export type WorkOrderActionApplication = ReturnType<typeof workOrderActionApplication>;
+
+/** What the mail functions use: the mailer (with the outbound mail port). */
+export const workOrderMailerApplication = (ports: Ports) => ({ workOrderMailer: workOrderMailer(ports) });

@@ -2,12 +2,26 @@ import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { NotFoundError } from '../shared/errors';
-import { canRead } from './access';
+import { canRead, type WorkOrderViewer } from './access';
 import type { WorkOrderSummary } from './ports';
 import { type Scene, viewsOfScene } from './scenes';
 import type { ServiceRecord } from './service-record';
 import type { WorkOrder } from './work-order';
 import type { WorkOrderContext } from './work-order-context';
+
+/**
+ * Reading one work order as a person may, and who they are to it: all that
+ * printing, forwarding and reminders need of the work orders.
+ */
+export interface WorkOrderReader {
+  get(principal: Principal, id: string): Promise<WorkOrder>;
+  viewer(principal: Principal): WorkOrderViewer;
+}
+
+export const workOrderReader = (ctx: WorkOrderContext): WorkOrderReader => ({
+  get: (principal, id) => getWorkOrder(ctx, principal, id),
+  viewer: (principal) => ctx.viewer(principal),
+});
 
 export interface SceneRequest {
   scene: Scene;

@@ -1,11 +1,11 @@
 import type { Principal } from '../access/principal';
 import type { ServiceContext } from '../shared/master-data-service';
 import { workOrderEvent } from './events';
+import type { WorkOrderReader } from './find-work-orders';
 import type { ForwardInput } from './forward';
 import type { WorkOrderRepository } from './ports';
 import { newRecord, type ServiceRecord } from './service-record';
 import { assertLive } from './work-order';
-import type { WorkOrderService } from './work-order-service';
 
 /**
  * Forward: anyone who may read a work order may forward it. A timeline record
@@ -13,7 +13,7 @@ import type { WorkOrderService } from './work-order-service';
  */
 export class WorkOrderForwarding {
   constructor(
-    private readonly workOrders: WorkOrderService,
+    private readonly workOrders: WorkOrderReader,
     private readonly store: Pick<WorkOrderRepository, 'appendRecords'>,
     private readonly context: ServiceContext,
   ) {}

@@ -1,13 +1,13 @@
 import type { Principal } from '../access/principal';
 import { MAX_PAGE_SIZE } from '../shared/entity';
 import type { ServiceContext } from '../shared/master-data-service';
+import type { WorkOrderReader } from './find-work-orders';
 import type { CustomerOfWorkOrder } from './forward';
 import type { WorkOrderRepository } from './ports';
 import type { ServiceRecord } from './service-record';
 import type { WorkOrder } from './work-order';
 import type { WorkOrderLookups } from './work-order-context';
 import { customerOf, namesOf } from './work-order-parties';
-import type { WorkOrderService } from './work-order-service';
 import type { WorkOrderType } from './work-order-type';
 
 /** A printout shows at most this many timeline entries (ten pages). */
@@ -30,7 +30,7 @@ export interface PrintView {
 /** Everything a printable work order shows, read with the reader's rights: whoever may read it may print it. */
 export class WorkOrderPrinting {
   constructor(
-    private readonly workOrders: WorkOrderService,
+    private readonly workOrders: WorkOrderReader,
     private readonly store: WorkOrderRepository,
     private readonly lookups: WorkOrderLookups,
     private readonly context: ServiceContext,

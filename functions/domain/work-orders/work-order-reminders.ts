@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim } from '../shared/ports';
 import { canHandle } from './access';
+import type { WorkOrderReader } from './find-work-orders';
 import {
   MAX_REMINDER_DAYS_AHEAD,
   type Reminder,
@@ -15,7 +16,6 @@ import {
 import { newRecord } from './service-record';
 import { assertLive } from './work-order';
 import type { Lookup } from './work-order-context';
-import type { WorkOrderService } from './work-order-service';
 
 /**
  * Reminders: anyone who may read a work order may set one. A one-time schedule
@@ -24,7 +24,7 @@ import type { WorkOrderService } from './work-order-service';
  */
 export class WorkOrderReminders {
   constructor(
-    private readonly workOrders: WorkOrderService,
+    private readonly workOrders: WorkOrderReader,
     private readonly reminders: ReminderRepository,
     private readonly scheduler: ReminderScheduler,
     private readonly users: Lookup<User>,

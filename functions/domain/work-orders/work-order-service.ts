@@ -34,7 +34,7 @@ import type {
   UpdateWorkOrderInput,
   WorkOrder,
 } from './work-order';
-import { WorkOrderContext, type WorkOrderLookups } from './work-order-context';
+import type { WorkOrderContext, WorkOrderLookups } from './work-order-context';
 
 export { type BatchOutcome, MAX_BATCH_ASSIGN } from './assign-work-order';
 export type { SceneRequest } from './find-work-orders';
@@ -46,16 +46,7 @@ export type { WorkOrderLookups } from './work-order-context';
  * actors, in the permission table.
  */
 export class WorkOrderService {
-  private readonly ctx: WorkOrderContext;
-
-  constructor(
-    workOrders: WorkOrderRepository,
-    lookups: WorkOrderLookups,
-    directory: OrganisationDirectory,
-    context: ServiceContext,
-  ) {
-    this.ctx = new WorkOrderContext(workOrders, lookups, directory, context);
-  }
+  constructor(private readonly ctx: WorkOrderContext) {}
 
   viewer(principal: Principal): WorkOrderViewer {
     return this.ctx.viewer(principal);

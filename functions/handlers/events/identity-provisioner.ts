@@ -1,7 +1,8 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { CognitoIdentityDirectory } from '../../adapters/cognito/identity-directory';
-import { applicationFromEnvironment } from '../../composition/environment';
+import { fromEnvironment } from '../../composition/environment';
+import { masterDataRepositories } from '../../composition/master-data';
 import { IDENTITY_EVENTS, type IdentityDirectory } from '../../domain/organisation/identity';
 import { provisionIdentity } from '../../domain/organisation/identity-provisioning';
 import type { User } from '../../domain/organisation/user';
@@ -68,7 +69,7 @@ export const handler = builtOnFirstCall(() => {
   const config = readConfig();
   const userPoolId = required(config, 'USER_POOL_ID');
   return createIdentityProvisioner(
-    applicationFromEnvironment(undefined, config).masterData.repositories.users,
+    fromEnvironment(masterDataRepositories, undefined, config).users,
     new CognitoIdentityDirectory(cognito, () => userPoolId),
   );
 });

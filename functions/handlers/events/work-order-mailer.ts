@@ -1,7 +1,8 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod/mini';
 import { SesMailer } from '../../adapters/ses/mailer';
-import { applicationFromEnvironment } from '../../composition/environment';
+import { fromEnvironment } from '../../composition/environment';
+import { workOrderMailerApplication } from '../../composition/work-orders';
 import { type DomainEvent, domainEventSchema } from '../../domain/shared/events';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
 import type { FunctionLogger } from '../../shared/logger';
@@ -54,5 +55,7 @@ export function createWorkOrderMailer(
 const ses = new SESClient({});
 
 export const handler = builtOnFirstCall(() =>
-  createWorkOrderMailer(applicationFromEnvironment(() => ({ mail: new SesMailer(ses) })).workOrderMailer),
+  createWorkOrderMailer(
+    fromEnvironment(workOrderMailerApplication, () => ({ mail: new SesMailer(ses) })).workOrderMailer,
+  ),
 );

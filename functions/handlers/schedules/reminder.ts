@@ -1,6 +1,7 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SesMailer } from '../../adapters/ses/mailer';
-import { applicationFromEnvironment } from '../../composition/environment';
+import { fromEnvironment } from '../../composition/environment';
+import { workOrderMailerApplication } from '../../composition/work-orders';
 import { reminderDuePayload } from '../../domain/work-orders/reminder';
 import type { WorkOrderMailer } from '../../domain/work-orders/work-order-mailer';
 import type { FunctionLogger } from '../../shared/logger';
@@ -44,5 +45,7 @@ export function createReminderHandler(
 const ses = new SESClient({});
 
 export const handler = builtOnFirstCall(() =>
-  createReminderHandler(applicationFromEnvironment(() => ({ mail: new SesMailer(ses) })).workOrderMailer),
+  createReminderHandler(
+    fromEnvironment(workOrderMailerApplication, () => ({ mail: new SesMailer(ses) })).workOrderMailer,
+  ),
 );

@@ -1,5 +1,5 @@
-import type { Application } from '../../../composition/application';
-import { applicationFromEnvironment } from '../../../composition/environment';
+import { fromEnvironment } from '../../../composition/environment';
+import { type MasterDataApplication, masterDataApplication } from '../../../composition/master-data';
 import { authorize } from '../../../domain/access/permissions';
 import { pageRequest } from '../../../domain/shared/entity';
 import { NotFoundError } from '../../../domain/shared/errors';
@@ -9,7 +9,7 @@ import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { accountRoutes, contactRoutes, customerRoutes, deviceRoutes } from './routes';
 
-export function createHandler(app: Application) {
+export function createHandler(app: MasterDataApplication) {
   const { accounts, contacts, devices, repositories, customerLookup } = app.masterData;
   return apiHandler(
     [
@@ -39,4 +39,4 @@ export function createHandler(app: Application) {
   );
 }
 
-export const handler = builtOnFirstCall(() => createHandler(applicationFromEnvironment()));
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(masterDataApplication)));

@@ -1,5 +1,5 @@
-import type { Application } from '../../../composition/application';
-import { applicationFromEnvironment } from '../../../composition/environment';
+import { fromEnvironment } from '../../../composition/environment';
+import { type MasterDataApplication, masterDataApplication } from '../../../composition/master-data';
 import { pageRequest } from '../../../domain/shared/entity';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
@@ -7,7 +7,7 @@ import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { departmentRoutes, organisationRoutes, userGroupRoutes, userRoutes } from './routes';
 
-export function createHandler(app: Application) {
+export function createHandler(app: MasterDataApplication) {
   const { tenants, users, departments, userGroups, repositories } = app.masterData;
   return apiHandler(
     [
@@ -31,4 +31,4 @@ export function createHandler(app: Application) {
   );
 }
 
-export const handler = builtOnFirstCall(() => createHandler(applicationFromEnvironment()));
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(masterDataApplication)));

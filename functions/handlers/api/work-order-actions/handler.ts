@@ -1,14 +1,17 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeReminderScheduler, reminderScheduleTarget } from '../../../adapters/scheduler/reminders';
-import type { Application } from '../../../composition/application';
-import { applicationFromEnvironment } from '../../../composition/environment';
+import { fromEnvironment } from '../../../composition/environment';
+import {
+  type WorkOrderActionApplication,
+  workOrderActionApplication,
+} from '../../../composition/work-orders';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement, rawResponse } from '../http/route';
 import { PRINT_HEADERS, renderPrintPage } from './print';
 import { workOrderActionRoutes as routes } from './routes';
 
-export function createHandler(app: Application) {
+export function createHandler(app: WorkOrderActionApplication) {
   const { forwarding, printing, reminders } = app.workOrderActions;
   return apiHandler(
     [
@@ -38,7 +41,7 @@ export function createHandler(app: Application) {
 
 export const handler = builtOnFirstCall(() =>
   createHandler(
-    applicationFromEnvironment((config) => ({
+    fromEnvironment(workOrderActionApplication, (config) => ({
       reminders: new EventBridgeReminderScheduler(new SchedulerClient({}), () =>
         reminderScheduleTarget(config),
       ),

@@ -1,11 +1,11 @@
-import type { Application } from '../../../composition/application';
-import { applicationFromEnvironment } from '../../../composition/environment';
+import { fromEnvironment } from '../../../composition/environment';
+import { type WorkOrderApplication, workOrderApplication } from '../../../composition/work-orders';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement, rawResponse } from '../http/route';
 import { workOrderTransferRoutes as routes } from './routes';
 
-export function createHandler(app: Application) {
+export function createHandler(app: WorkOrderApplication) {
   const { transfer } = app.workOrders;
   return apiHandler(
     [
@@ -29,4 +29,4 @@ export function createHandler(app: Application) {
   );
 }
 
-export const handler = builtOnFirstCall(() => createHandler(applicationFromEnvironment()));
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(workOrderApplication)));

@@ -1,5 +1,5 @@
-import type { Application } from '../../../composition/application';
-import { applicationFromEnvironment } from '../../../composition/environment';
+import { fromEnvironment } from '../../../composition/environment';
+import { type WorkOrderApplication, workOrderApplication } from '../../../composition/work-orders';
 import { authorize } from '../../../domain/access/permissions';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
@@ -7,7 +7,7 @@ import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { workOrderRoutes as routes, sharingRuleRoutes, workOrderTypeRoutes } from './routes';
 
-export function createHandler(app: Application) {
+export function createHandler(app: WorkOrderApplication) {
   const { accounts, repositories } = app.masterData;
   const { workOrders, sharingRules, workOrderTypes } = app.workOrders;
   return apiHandler(
@@ -78,4 +78,4 @@ export function createHandler(app: Application) {
   );
 }
 
-export const handler = builtOnFirstCall(() => createHandler(applicationFromEnvironment()));
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(workOrderApplication)));
