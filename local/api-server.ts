@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS, type ApiFunction } from '../functions/handlers/api/api-functions';
+import { CLAIMS } from '../functions/handlers/api/http/claims';
 import { type RouteContract, routeKey } from '../functions/handlers/api/http/route';
 import { type DevClaims, verifyDevToken } from './auth/dev-jwt';
 import { lambdaContext } from './lambda-context';
@@ -77,6 +78,8 @@ export async function startApiServer(options: {
     return handler;
   };
 
+  const tenants = knownTenants(options.app);
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error(
@@ -137,6 +140,15 @@ export async function startApiServer(options: {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       claims = token ? verifyDevToken(token, options.secret) : undefined;
       if (!claims) return send(res, gatewayError(401, 'Unauthorized'));
+      const tenantId = String(claims[CLAIMS.tenant] ?? '');
+      if (!(await tenants.exists(tenantId)))
+        return send(
+          res,
+          gatewayError(
+            401,
+            `The token's tenant ${tenantId} does not exist: create it first (npm run seed, or npm run create-tenant -- --endpoint …)`,
+          ),
+        );
     }
     const pathParameters: Record<string, string> = {};
     for (const [i, name] of route.paramNames.entries()) {
@@ -220,6 +232,24 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * In AWS only the users of an existing tenant get tokens (the identity
+ * provisioner creates their logins); dev tokens can name any tenant, so the
+ * local gateway refuses those whose tenant does not exist, as no token for one
+ * could exist in AWS. Tenants are never deleted, so a tenant once found stays known.
+ */
+function knownTenants(app: Application) {
+  const known = new Set<string>();
+  return {
+    async exists(tenantId: string): Promise<boolean> {
+      if (known.has(tenantId)) return true;
+      if (tenantId === '' || !(await app.masterData.repositories.tenants.get(tenantId))) return false;
+      known.add(tenantId);
+      return true;
+    },
+  };
 }
 
 /** A path segment decoded, or undefined when it is not percent-encoded UTF-8. */

@@ -24,6 +24,8 @@ export interface TestApi {
   table: Awaited<ReturnType<typeof freshTable>>;
   /** The application the API's handlers were built from: the same table, clock and ports. */
   app: Application;
+  /** Creates a tenant (with an admin `admin`), as create-tenant does: the gateway refuses tokens of unknown tenants. */
+  createTenant(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,13 @@ export async function startTestApi(
     url,
     app,
     table,
+    createTenant: async (tenantId) => {
+      await app.masterData.tenants.create({
+        id: tenantId,
+        name: `Tenant ${tenantId}`,
+        admin: { id: 'admin', name: 'Admin', email: `admin@${tenantId}.example` },
+      });
+    },
     token: (tenantId, userId, ...roles) => signDevToken({ tenantId, userId, roles }, secret),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };

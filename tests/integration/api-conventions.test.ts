@@ -6,6 +6,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startTestApi();
+  await api.createTenant('acme');
   admin = api.token('acme', 'u-admin', 'crm-admin');
 });
 afterAll(async () => api?.close());
@@ -40,6 +41,18 @@ describe('accounts through the API', () => {
     const forged = await api.request('GET', '/accounts', { token: `${admin.slice(0, -4)}AAAA` });
     expect(none.status).toBe(401);
     expect(forged.status).toBe(401);
+  });
+
+  it('answers 401 to a validly signed token of a tenant that does not exist, as no such token exists in AWS', async () => {
+    const stranger = api.token('nowhere', 'u-admin', 'crm-admin');
+    const tenant = await api.request('GET', '/tenant', { token: stranger });
+    const write = await api.request('POST', '/accounts', { token: stranger, body: { name: 'Orphan' } });
+    expect(tenant.status).toBe(401);
+    expect(write.status).toBe(401);
+    expect(write.body.detail).toContain('nowhere');
+    // Once the tenant exists, the same token works.
+    await api.createTenant('nowhere');
+    expect((await api.request('GET', '/tenant', { token: stranger })).status).toBe(200);
   });
 
   it('refuses a bad body with problem+json naming every field, and stores nothing', async () => {

@@ -7,6 +7,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startTestApi();
+  await api.createTenant('edge');
   admin = api.token('edge', 'u-admin', 'crm-admin', 'service-manager', 'service-staff');
 });
 afterAll(async () => api?.close());

@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { compose } from '../../functions/composition/application';
+import { basePorts } from '../../functions/composition/ports';
 import { devSecret, signDevToken } from '../../local/auth/dev-jwt';
 import { freePort } from '../../local/dynamodb/launcher';
 import { pollUntil } from '../../local/poll';
@@ -13,6 +16,8 @@ const NOW = '2031-05-04T08:00:00.000Z';
 let child: ChildProcess;
 let output = '';
 let apiUrl: string;
+let dynamoEndpoint: string;
+const TABLE = 'fieldservice-local';
 
 const isRunning = (pid: number) => {
   try {
@@ -26,12 +31,14 @@ const isRunning = (pid: number) => {
 beforeAll(async () => {
   const [apiPort, dynamoPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
+  dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--now', NOW], {
     env: {
       ...process.env,
       PORT: String(apiPort),
       DYNAMODB_PORT: String(dynamoPort),
       LOCAL_STATE_DIR: stateDir,
+      TABLE_NAME: TABLE,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,6 +67,14 @@ describe('npm start', () => {
   });
 
   it('serves the API with dev tokens and publishes the outbox to the local bus', async () => {
+    const client = createDocumentClient(dynamoEndpoint);
+    await compose(basePorts({ client, tableName: TABLE }))
+      .masterData.tenants.create({
+        id: 'smoke',
+        name: 'Smoke',
+        admin: { id: 'admin', name: 'Admin', email: 'admin@smoke.example' },
+      })
+      .finally(() => client.destroy());
     const token = signDevToken(
       { tenantId: 'smoke', userId: 'u1', roles: ['crm-admin'] },
       devSecret(stateDir),

@@ -1,7 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { Principal } from '../access/principal';
 import type { Page, PageRequest } from '../shared/entity';
-import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim } from '../shared/ports';
 import type { WorkOrderViewer } from './access';
 import { assignBatch, assignWorkOrder, type BatchResult } from './assign-work-order';
@@ -24,9 +23,8 @@ import {
   updateWorkOrder,
   voidWorkOrder,
 } from './handle-work-order';
-import type { WorkOrderRepository, WorkOrderSummary } from './ports';
+import type { WorkOrderSummary } from './ports';
 import type { ServiceRecord } from './service-record';
-import type { OrganisationDirectory } from './viewer';
 import type {
   BusinessStatus,
   CreateWorkOrderInput,
@@ -34,7 +32,7 @@ import type {
   UpdateWorkOrderInput,
   WorkOrder,
 } from './work-order';
-import type { WorkOrderContext, WorkOrderLookups } from './work-order-context';
+import type { WorkOrderContext } from './work-order-context';
 
 export { type BatchOutcome, MAX_BATCH_ASSIGN } from './assign-work-order';
 export type { SceneRequest } from './find-work-orders';
