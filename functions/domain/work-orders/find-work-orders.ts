@@ -31,16 +31,24 @@ export interface SceneRequest {
   cursor?: string;
 }
 
-/** A work order the user may read; any other does not exist for them (404). */
+/** The work order if the user may read it; any other does not exist for them (404 naming what was asked). */
+async function readable(
+  ctx: WorkOrderContext,
+  principal: Principal,
+  workOrder: WorkOrder | undefined,
+  asked: string,
+): Promise<WorkOrder> {
+  if (!workOrder || !(await canRead(workOrder, ctx.viewer(principal))))
+    throw new NotFoundError('WorkOrder', asked);
+  return workOrder;
+}
+
 export async function getWorkOrder(
   ctx: WorkOrderContext,
   principal: Principal,
   id: string,
 ): Promise<WorkOrder> {
-  const workOrder = await ctx.workOrders.get(principal.tenantId, id);
-  if (!workOrder || !(await canRead(workOrder, ctx.viewer(principal))))
-    throw new NotFoundError('WorkOrder', id);
-  return workOrder;
+  return readable(ctx, principal, await ctx.workOrders.get(principal.tenantId, id), id);
 }
 
 export async function getWorkOrderByNumber(
@@ -48,10 +56,7 @@ export async function getWorkOrderByNumber(
   principal: Principal,
   number: string,
 ): Promise<WorkOrder> {
-  const workOrder = await ctx.workOrders.findByNumber(principal.tenantId, number);
-  if (!workOrder || !(await canRead(workOrder, ctx.viewer(principal))))
-    throw new NotFoundError('WorkOrder', number);
-  return workOrder;
+  return readable(ctx, principal, await ctx.workOrders.findByNumber(principal.tenantId, number), number);
 }
 
 export async function sceneOf(
