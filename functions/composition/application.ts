@@ -4,8 +4,11 @@ import { workOrderActionServices, workOrderMailer, workOrderServices } from './w
 
 /**
  * The composition root: every bounded context's services, built from one set
- * of ports. Lambda handlers, the local runtime, the tests and the bench all
- * build through it; each context is built on first use, once.
+ * of ports by the context composers (master-data.ts, work-orders.ts); each
+ * context is built on first use, once. The local runtime, the tests and the
+ * bench use the whole application; a Lambda handler builds only the contexts
+ * it uses, through the same composers (`fromEnvironment`), so its bundle
+ * carries no other.
  */
 export function compose(ports: Ports) {
   const once = <T>(build: () => T): (() => T) => {
