@@ -41,19 +41,20 @@ export function updateWorkOrder(
       if (value === null) delete next[field];
       else (next as unknown as Record<string, unknown>)[field] = value;
     }
-    if (input.accountId !== undefined || input.contactId !== undefined || input.deviceId !== undefined) {
+    if (input.accountId !== undefined || input.contactId !== undefined) {
       // The customer is checked as a whole: a new account must still fit the contact kept, and a
       // contact without an account brings its account, as on create.
       const customer = await ctx.customerOf(tenantId, {
         accountId: next.accountId,
         contactId: next.contactId,
-        deviceId: input.deviceId ?? undefined,
       });
       if (customer.accountId && next.accountId !== customer.accountId) {
         next.accountId = customer.accountId;
         if (!changed.includes('accountId')) changed.push('accountId');
       }
     }
+    if (input.deviceId)
+      await ctx.reference('deviceId', 'device', input.deviceId, ctx.lookups.devices, tenantId);
     if (input.typeId)
       await ctx.reference('typeId', 'work order type', input.typeId, ctx.lookups.types, tenantId);
     return { next, kind: 'edited', data: { fields: changed }, events: ['WorkOrderUpdated'] };
