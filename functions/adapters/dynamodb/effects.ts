@@ -2,6 +2,7 @@ import { ClaimTakenError, ConflictError, IdempotencyKeyTakenError } from '../../
 import type { DomainEvent } from '../../domain/shared/events';
 import type { Claim, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
+import { companionItem } from './companions';
 import { keys } from './keys';
 import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
@@ -47,6 +48,7 @@ export function addEffects(
   }
   const now = clock.now();
   for (const claim of effects?.claims ?? []) tx.put(...claimItem(tenantId, claim, now, created));
+  for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
 }
 
 function claimItem(
@@ -73,8 +75,14 @@ function claimItem(
       () => new IdempotencyKeyTakenError(claim.key),
     ];
   }
+  const refersTo = claim.refersTo ?? (created?.resource as { id?: string } | undefined)?.id;
   return [
-    { ...keys.claim(tenantId, claim.scope, claim.key), entityType: 'Claim', ...kept },
+    {
+      ...keys.claim(tenantId, claim.scope, claim.key),
+      entityType: 'Claim',
+      ...kept,
+      ...(refersTo ? { refersTo } : {}),
+    },
     'attribute_not_exists(pk)',
     () => new ClaimTakenError(claim.scope, claim.key),
   ];

@@ -17,7 +17,7 @@ export async function queryPage(
   table: TableContext,
   query: KeyQuery,
   page: PageRequest,
-  options: { projection?: string[] } = {},
+  options: { projection?: string[]; newestFirst?: boolean } = {},
 ): Promise<Page<Record<string, unknown>>> {
   const pkName = query.index ? `${query.index}pk` : 'pk';
   const skName = query.index ? `${query.index}sk` : 'sk';
@@ -40,6 +40,7 @@ export async function queryPage(
       ExpressionAttributeValues: values,
       ProjectionExpression: options.projection?.map((_, i) => `#p${i}`).join(', '),
       Limit: page.limit,
+      ...(options.newestFirst ? { ScanIndexForward: false } : {}),
       ExclusiveStartKey: decodeCursor(page.cursor, { [pkName]: query.pk, [skName]: { prefix } }),
     }),
   );

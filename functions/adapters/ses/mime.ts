@@ -41,6 +41,7 @@ const RESERVED_HEADERS = new Set([
   'date',
   'message-id',
   'in-reply-to',
+  'reply-to',
   'references',
   'mime-version',
   'content-type',
@@ -69,6 +70,7 @@ export function composeMime(message: OutgoingMail, options: ComposeOptions = {})
     header('To', addressList(message.to, 'to')),
   ];
   if (message.cc && message.cc.length > 0) lines.push(header('Cc', addressList(message.cc, 'cc')));
+  if (message.replyTo) lines.push(header('Reply-To', [mailbox(message.replyTo, 'replyTo')]));
   lines.push(
     header('Subject', unstructured(message.subject)),
     `Date: ${rfc5322Date(options.date ?? new Date())}`,

@@ -32,12 +32,18 @@ export const MASTER_DATA_PERMISSIONS = {
   ],
   'work-order-type:write': ['crm-admin'],
   'work-order:create': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
+  'mailbox:read': ['crm-admin'],
+  'mailbox:write': ['crm-admin'],
+  'inbound-mail:read': ['crm-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;
 
-/** What only system actors do: comment on a work order they were led to by a key (a reply's thread). */
-export type SystemPermission = Permission | 'work-order:comment';
+/**
+ * What only system actors do: comment on a work order they were led to by a
+ * key (a reply's thread), and reopen it when that reply comes after it closed.
+ */
+export type SystemPermission = Permission | 'work-order:comment' | 'work-order:reopen';
 
 /**
  * What each system actor may do. None of them browses: each reaches a work
@@ -45,7 +51,7 @@ export type SystemPermission = Permission | 'work-order:comment';
  * plan's occurrence), so none reads scenes. docs/permissions.md shows this table.
  */
 export const SYSTEM_ACTOR_PERMISSIONS = {
-  mailbox: ['work-order:create', 'work-order:comment', 'customer:read', 'customer:write'],
+  mailbox: ['work-order:create', 'work-order:comment', 'work-order:reopen', 'customer:read', 'customer:write'],
   'service-plan': ['work-order:create', 'customer:read'],
   workflow: ['work-order:comment', 'customer:read'],
   'integration-client': ['work-order:create', 'customer:read'],
@@ -56,7 +62,7 @@ export function can(actor: Actor, permission: SystemPermission): boolean {
     const allowed: readonly SystemPermission[] = SYSTEM_ACTOR_PERMISSIONS[actor.system];
     return allowed.includes(permission);
   }
-  if (permission === 'work-order:comment') return false;
+  if (permission === 'work-order:comment' || permission === 'work-order:reopen') return false;
   const allowed: readonly Role[] = MASTER_DATA_PERMISSIONS[permission];
   return actor.roles.some((role) => allowed.includes(role));
 }

@@ -8,6 +8,8 @@ export interface OutgoingMail {
   html?: string;
   /** Extra header fields, e.g. `Auto-Submitted` and `X-Loop` (see `automaticMailHeaders`). */
   headers?: Record<string, string>;
+  /** Where replies go, when not to `from` (a mailbox address with a reply token). */
+  replyTo?: string;
   /** Message-ID (with angle brackets) of the mail this one answers. */
   inReplyTo?: string;
   /** Message-IDs of the thread, oldest first. */

@@ -28,15 +28,32 @@ export interface OnceClaim {
   /** What kind of fact, e.g. `ses-message`, `message-id`, `plan-occurrence`. */
   scope: string;
   key: string;
+  /**
+   * What the fact is tied to, so it can be looked up by the fact (a mail's
+   * Message-ID names its work order: the thread a reply belongs to). Left
+   * out, it is the entity the change creates, if any.
+   */
+  refersTo?: string;
 }
 
 /** What a write claims: any number of them, all checked in the one transaction that makes the change. */
 export type Claim = IdempotencyClaim | OnceClaim;
 
+/**
+ * An entity of another aggregate that is written with a change, in its
+ * transaction: the decision record of the inbound mail that created or
+ * updated a work order, the attachments that mail brought.
+ */
+export interface Companion {
+  aggregate: 'inbound-mail' | 'work-order-attachment';
+  entity: Entity;
+}
+
 /** Side effects that commit atomically with a write. */
 export interface WriteEffects {
   events?: DomainEvent[];
   claims?: readonly Claim[];
+  companions?: readonly Companion[];
 }
 
 /** Storage of one aggregate type. Implemented by an adapter; the domain never sees keys. */

@@ -2,7 +2,7 @@ import { type Actor, actorIdOf, isSystemActor, isUser, type SystemActorKind } fr
 import { authorize } from '../access/permissions';
 import { hasRole } from '../access/principal';
 import type { User } from '../organisation/user';
-import type { Claim } from '../shared/ports';
+import type { Claim, WriteEffects } from '../shared/ports';
 import type { Channel, CreateWorkOrderInput, WorkOrder } from './work-order';
 import type { WorkOrderContext } from './work-order-context';
 
@@ -47,6 +47,14 @@ async function initialOwner(
   return {};
 }
 
+/** What a system actor adds to a new work order beyond its input. */
+export interface CreateOptions {
+  /** Kept on the `created` timeline entry: where it came from (the inbound mail, the work order it follows up). */
+  origin?: Record<string, unknown>;
+  /** More that commits with the work order, given it (the decision record of the mail that created it). */
+  also?: (workOrder: WorkOrder) => WriteEffects;
+}
+
 /**
  * A new work order, numbered in the same transaction, with its first
  * timeline entries and events; `claims` (an Idempotency-Key, a mail's
@@ -57,6 +65,7 @@ export async function createWorkOrder(
   actor: Actor,
   input: CreateWorkOrderInput,
   claims: readonly Claim[] = [],
+  options: CreateOptions = {},
 ): Promise<WorkOrder> {
   authorize(actor, 'work-order:create');
   const { tenantId } = actor;
@@ -93,9 +102,13 @@ export async function createWorkOrder(
     locked: false,
     createdBy: actorIdOf(actor),
   };
-  const records = [ctx.record(draft.id, 'created', actor, { data: { channel: draft.channel } })];
+  const records = [
+    ctx.record(draft.id, 'created', actor, { data: { channel: draft.channel, ...options.origin } }),
+  ];
   if (owner) records.push(ctx.record(draft.id, 'assigned', actor, { data: { ownerId: owner.id, rule } }));
-  return ctx.workOrders.create(draft, records, (workOrder) => ({
+  return ctx.workOrders.create(draft, records, (workOrder) => {
+    const also = options.also?.(workOrder);
+    return {
     events: [
       ctx.event('WorkOrderCreated', workOrder, actor, {
         title: workOrder.title,
@@ -108,7 +121,10 @@ export async function createWorkOrder(
       ...(workOrder.ownerId
         ? [ctx.event('WorkOrderAssigned', workOrder, actor, { ownerId: workOrder.ownerId })]
         : []),
+      ...(also?.events ?? []),
     ],
-    claims,
-  }));
+    claims: [...claims, ...(also?.claims ?? [])],
+    companions: also?.companions ?? [],
+  };
+  });
 }

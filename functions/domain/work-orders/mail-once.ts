@@ -11,7 +11,11 @@ import { automaticMailHeaders, type OutboundMail, type OutgoingMail } from '../s
  * it into the claim's sort key, so a new kind of mail adds a member here and
  * a case there.
  */
-export type MailPurpose = { kind: 'forward'; eventId: string } | { kind: 'reminder'; reminderId: string };
+export type MailPurpose =
+  | { kind: 'forward'; eventId: string }
+  | { kind: 'reminder'; reminderId: string }
+  /** The acknowledgement of a mail: at most one per sender and work order. */
+  | { kind: 'acknowledgement'; sender: string };
 
 /** One mail about one work order of one tenant: what a claim is taken on. */
 export interface MailTarget {
@@ -29,6 +33,8 @@ export type MailClaimState = 'claimed' | 'sent' | 'busy';
  */
 export interface MailClaims {
   claim(target: MailTarget, leaseSeconds: number): Promise<MailClaimState>;
+  /** Whether the target's mail went out already. */
+  isSent(target: MailTarget): Promise<boolean>;
   complete(target: MailTarget, messageId: string): Promise<void>;
   release(target: MailTarget): Promise<void>;
 }
@@ -49,6 +55,8 @@ export interface MailSender {
   mail: OutboundMail;
   /** The service mailbox the mail comes from, e.g. `service@service.example.eu`. */
   from: string;
+  /** `auto-replied` for answers to a person's mail (acknowledgements); `auto-generated` otherwise. */
+  automatic?: 'auto-generated' | 'auto-replied';
 }
 
 /**
@@ -64,7 +72,7 @@ export async function sendOnce(
   compose: () => Promise<MailContent>,
   failed: (error: unknown) => Promise<void>,
 ): Promise<MailOutcome> {
-  const { claims, mail, from } = sender;
+  const { claims, mail, from, automatic } = sender;
   const state = await claims.claim(target, MAIL_CLAIM_LEASE_SECONDS);
   if (state === 'sent') return { outcome: 'already-sent' };
   // Throwing makes Lambda retry later: by then the other sender finished, or its lease ran out.
@@ -76,7 +84,7 @@ export async function sendOnce(
   let messageId: string;
   try {
     const content = await compose();
-    ({ messageId } = await mail.send({ from, ...content, headers: automaticMailHeaders(from) }));
+    ({ messageId } = await mail.send({ from, ...content, headers: automaticMailHeaders(from, automatic) }));
   } catch (error) {
     await claims.release(target).catch(() => undefined);
     // The send failure is what is thrown, whatever becomes of its report.

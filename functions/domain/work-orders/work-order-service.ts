@@ -1,11 +1,11 @@
 import type { Actor } from '../access/actor';
 import type { Principal } from '../access/principal';
 import type { Page, PageRequest } from '../shared/entity';
-import type { Claim } from '../shared/ports';
+import type { Claim, WriteEffects } from '../shared/ports';
 import type { WorkOrderViewer } from './access';
 import { assignBatch, assignWorkOrder, type BatchResult } from './assign-work-order';
 import { commentOn } from './comment-work-order';
-import { createWorkOrder } from './create-work-order';
+import { type CreateOptions, createWorkOrder } from './create-work-order';
 import {
   accountHistory,
   getWorkOrder,
@@ -24,6 +24,7 @@ import {
   voidWorkOrder,
 } from './handle-work-order';
 import type { WorkOrderSummary } from './ports';
+import { appendReply, type Reply, reopenWithReply } from './reply-to-work-order';
 import type { ServiceRecord } from './service-record';
 import type {
   BusinessStatus,
@@ -50,8 +51,23 @@ export class WorkOrderService {
     return this.ctx.viewer(principal);
   }
 
-  create(actor: Actor, input: CreateWorkOrderInput, claims: readonly Claim[] = []): Promise<WorkOrder> {
-    return createWorkOrder(this.ctx, actor, input, claims);
+  create(
+    actor: Actor,
+    input: CreateWorkOrderInput,
+    claims: readonly Claim[] = [],
+    options: CreateOptions = {},
+  ): Promise<WorkOrder> {
+    return createWorkOrder(this.ctx, actor, input, claims, options);
+  }
+
+  /** A reply appended to the work order of its thread (by the mailbox that received it). */
+  appendReply(actor: Actor, workOrder: WorkOrder, reply: Reply, effects: WriteEffects): Promise<void> {
+    return appendReply(this.ctx, actor, workOrder, reply, effects);
+  }
+
+  /** A closed work order reopened by a reply inside the mailbox's reopen window. */
+  reopenWithReply(actor: Actor, workOrder: WorkOrder, reply: Reply, effects: WriteEffects): Promise<WorkOrder> {
+    return reopenWithReply(this.ctx, actor, workOrder, reply, effects);
   }
 
   get(principal: Principal, id: string): Promise<WorkOrder> {

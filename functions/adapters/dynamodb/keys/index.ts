@@ -1,4 +1,5 @@
 import { customerKeys } from './customers';
+import { inboundMailKeys } from './inbound-mail';
 import { masterDataKeys } from './master-data';
 import { organisationKeys } from './organisation';
 import { platformKeys } from './platform';
@@ -17,6 +18,7 @@ export const keys = {
   ...organisationKeys,
   ...customerKeys,
   ...workOrderKeys,
+  ...inboundMailKeys,
   ...platformKeys,
 } as const;
 

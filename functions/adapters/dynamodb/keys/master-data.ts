@@ -10,7 +10,8 @@ export type MasterDataType =
   | 'DEVICE'
   | 'PRODUCT'
   | 'SHARING_RULE'
-  | 'WORK_ORDER_TYPE';
+  | 'WORK_ORDER_TYPE'
+  | 'MAILBOX';
 
 /** The tenant item and its master data: one sort-key prefix per entity type, in the tenant's partition. */
 export const masterDataKeys = {

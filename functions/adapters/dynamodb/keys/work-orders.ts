@@ -24,6 +24,8 @@ function mailName(purpose: MailPurpose): string {
       return `forward#${purpose.eventId}`;
     case 'reminder':
       return `reminder#${purpose.reminderId}`;
+    case 'acknowledgement':
+      return `acknowledgement#${purpose.sender}`;
   }
 }
 

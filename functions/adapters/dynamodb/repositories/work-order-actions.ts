@@ -147,6 +147,13 @@ export class DynamoMailClaims implements MailClaims {
     }
   }
 
+  async isSent(target: MailTarget): Promise<boolean> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: claimKey(target), ConsistentRead: true }),
+    );
+    return Item?.state === 'sent';
+  }
+
   async complete(target: MailTarget, messageId: string): Promise<void> {
     await this.table.client.send(
       new UpdateCommand({

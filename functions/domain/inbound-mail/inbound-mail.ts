@@ -1,0 +1,84 @@
+import type { Entity } from '../shared/entity';
+import type { AutomaticSignal } from './automatic';
+import type { Verdicts } from './message';
+
+/** What became of one inbound mail. */
+export const DECISIONS = [
+  'created',
+  'appended',
+  'reopened',
+  'linked-new',
+  'ignored-automatic',
+  'ignored-rule',
+  'ignored-duplicate',
+  'held-unknown-sender',
+  'held-rate-cap',
+  'quarantined-verdict',
+  'quarantined-unparseable',
+] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** Decisions that changed a work order (and may be acknowledged). */
+export const WORK_ORDER_DECISIONS: readonly Decision[] = ['created', 'appended', 'reopened', 'linked-new'];
+
+/** Which signal tied a mail to the thread of a work order. */
+export type ThreadSignal = 'in-reply-to' | 'references' | 'reply-token' | 'subject-tag';
+
+export interface ThreadMatch {
+  signal: ThreadSignal;
+  /** The Message-ID, token or tag that matched. */
+  value: string;
+  workOrderId: string;
+}
+
+export interface AttachmentOutcome {
+  filename: string | null;
+  mimeType: string;
+  size: number;
+  inline: boolean;
+  /** Stored and listed on the work order; otherwise `refused` says why. */
+  stored: boolean;
+  refused?: string;
+  attachmentId?: string;
+}
+
+export interface AcknowledgementOutcome {
+  outcome: 'sent' | 'already-sent' | 'skipped';
+  reason?: string;
+  messageId?: string;
+}
+
+/**
+ * The decision record of one inbound mail: what it was, what it became and
+ * why. Admins list and read it; a replay compares against it.
+ */
+export interface InboundMail extends Entity {
+  mailboxId: string;
+  /** The mailbox address it reached (the envelope recipient, without a reply token). */
+  recipient: string;
+  /** SES's messageId (the raw mail's key in the store). */
+  receiptId: string;
+  receivedAt: string;
+  size: number;
+  /** The sender's address (From, else the envelope sender); '' when neither names one. */
+  sender: string;
+  subject: string;
+  messageId?: string;
+  decision: Decision;
+  /** One sentence a person understands, e.g. `Auto-Submitted: auto-replied`. */
+  reason: string;
+  rule?: { index: number; name: string; because: string[] };
+  thread?: ThreadMatch;
+  automatic?: AutomaticSignal;
+  verdicts: Verdicts;
+  workOrderId?: string;
+  workOrderNumber?: string;
+  /** For `linked-new`: the closed work order the reply was to. */
+  previousWorkOrderId?: string;
+  /** The contact the sender was matched to (or created as). */
+  contactId?: string;
+  attachments: AttachmentOutcome[];
+  acknowledgement?: AcknowledgementOutcome;
+  /** Set by a replay: the decision this record replaced. */
+  replayOf?: { decision: Decision; at: string };
+}

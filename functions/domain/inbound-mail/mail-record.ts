@@ -1,0 +1,114 @@
+import type { SystemActor } from '../access/actor';
+import type { DomainEvent } from '../shared/events';
+import type { Companion, OnceClaim } from '../shared/ports';
+import type { Decision, InboundMail } from './inbound-mail';
+import type { Mailbox } from './mailbox';
+import type { MailEnvelope, ParsedMessage } from './message';
+
+/** The claim scopes of mail intake: each fact takes effect once per tenant. */
+export const CLAIM_SCOPES = {
+  /** SES's messageId: a redelivery of the same receipt. */
+  receipt: 'ses-message',
+  /** The mail's Message-ID (or content digest): a resend; the claim names the work order of its thread. */
+  message: 'message-id',
+  /** One slot per new work order from a sender in an hour. */
+  senderQuota: 'sender-quota',
+  /** One slot per acknowledgement to a sender in an hour. */
+  acknowledgementQuota: 'ack-quota',
+} as const;
+
+/** The mailbox as the actor of what a mail does. */
+export const mailboxActor = (mailbox: Mailbox): SystemActor => ({
+  tenantId: mailbox.tenantId,
+  system: 'mailbox',
+  id: mailbox.address,
+});
+
+/** `2026-12-02T14`: the hour a per-hour cap counts in. */
+export const hourOf = (iso: string) => iso.slice(0, 13);
+
+/** The key a message is claimed under: its Message-ID, or a digest of what it says. */
+export function messageKey(message: ParsedMessage, digest: (text: string) => string): string {
+  if (message.messageId) return message.messageId;
+  const content = [
+    message.from?.address ?? '',
+    message.subject,
+    message.date ?? '',
+    message.text,
+    ...message.attachments.map((a) => `${a.filename}:${a.size}`),
+  ].join('\n');
+  return `sha256:${digest(content)}`;
+}
+
+/** A decision record before its decision: what is known of the mail once it is routed. */
+export type RecordDraft = Omit<InboundMail, 'decision' | 'reason'>;
+
+export function draftRecord(input: {
+  id: string;
+  now: string;
+  mailbox: Mailbox;
+  recipient: string;
+  envelope: MailEnvelope;
+  message?: ParsedMessage;
+}): RecordDraft {
+  const { envelope, message } = input;
+  return {
+    id: input.id,
+    tenantId: input.mailbox.tenantId,
+    version: 1,
+    createdAt: input.now,
+    updatedAt: input.now,
+    mailboxId: input.mailbox.id,
+    recipient: input.recipient,
+    receiptId: envelope.receiptId,
+    receivedAt: envelope.receivedAt,
+    size: envelope.size,
+    sender: message?.from?.address ?? envelope.mailFrom,
+    subject: message?.subject ?? '',
+    ...(message?.messageId ? { messageId: message.messageId } : {}),
+    verdicts: envelope.verdicts,
+    attachments: [],
+  };
+}
+
+export function decided(draft: RecordDraft, decision: Decision, reason: string): InboundMail {
+  return { ...draft, decision, reason };
+}
+
+/** The event every decided mail publishes. */
+export function processedEvent(mail: InboundMail, id: string, actor: SystemActor): DomainEvent {
+  return {
+    id,
+    type: 'InboundEmailProcessed',
+    source: 'fieldservice.mail',
+    tenantId: mail.tenantId,
+    occurredAt: mail.updatedAt,
+    actorId: `${actor.system}:${actor.id}`,
+    detail: {
+      inboundMailId: mail.id,
+      mailboxId: mail.mailboxId,
+      decision: mail.decision,
+      ...(mail.workOrderId ? { workOrderId: mail.workOrderId } : {}),
+      ...(mail.thread ? { threadSignal: mail.thread.signal } : {}),
+    },
+  };
+}
+
+/** The claims every decided mail takes: its receipt (naming the record) and its message. */
+export function mailClaims(mail: InboundMail, key: string | undefined, workOrderId?: string): OnceClaim[] {
+  return [
+    { kind: 'once', scope: CLAIM_SCOPES.receipt, key: mail.receiptId, refersTo: mail.id },
+    ...(key
+      ? [
+          {
+            kind: 'once' as const,
+            scope: CLAIM_SCOPES.message,
+            key,
+            ...(workOrderId ? { refersTo: workOrderId } : {}),
+          },
+        ]
+      : []),
+  ];
+}
+
+export const recordCompanion = (mail: InboundMail): Companion => ({ aggregate: 'inbound-mail', entity: mail });

@@ -1,0 +1,152 @@
+import { ClaimTakenError } from '../shared/errors';
+import type { ServiceContext } from '../shared/master-data-service';
+import type { WorkOrderService } from '../work-orders/work-order-service';
+import type { Acknowledger } from './acknowledge-mail';
+import { automaticMail } from './automatic';
+import { applyDecision, recordDecision } from './apply-decision';
+import { type Decision, type InboundMail, WORK_ORDER_DECISIONS } from './inbound-mail';
+import type { IntakePorts } from './intake-ports';
+import { CLAIM_SCOPES, draftRecord, mailboxActor, messageKey, type RecordDraft } from './mail-record';
+import type { Mailbox } from './mailbox';
+import type { MailEnvelope, ParsedMessage } from './message';
+import { findThread, withoutReplyToken } from './threading';
+
+export type IntakeResult =
+  /** No recipient is a mailbox of ours: no tenant owns the mail; it stays in the bucket. */
+  | { outcome: 'no-mailbox'; recipients: string[] }
+  /** The receipt was decided before (an SES redelivery): nothing happened again. */
+  | { outcome: 'redelivered'; mail: InboundMail }
+  | { outcome: 'decided'; mail: InboundMail };
+
+/** How often a mail is decided again when a concurrent delivery took one of its claims first. */
+const CLAIM_ATTEMPTS = 5;
+
+/**
+ * Inbound mail, from receipt to decision: route by the envelope recipient,
+ * take each receipt and each message once, keep out what is not a person's
+ * request (verdicts, automatic mail), find the thread, apply the mailbox's
+ * rules and caps, change the work order with the decision record in the same
+ * transaction, then acknowledge.
+ */
+export class MailIntake {
+  constructor(
+    private readonly ports: IntakePorts,
+    private readonly workOrders: WorkOrderService,
+    private readonly acknowledger: Acknowledger,
+    private readonly context: ServiceContext,
+  ) {}
+
+  async receive(envelope: MailEnvelope): Promise<IntakeResult> {
+    const routed = await this.route(envelope.recipients);
+    if (!routed) return { outcome: 'no-mailbox', recipients: envelope.recipients };
+    const { mailbox, recipient } = routed;
+    for (let attempt = 1; ; attempt++) {
+      const earlier = await this.earlierDecision(mailbox.tenantId, envelope.receiptId);
+      if (earlier) {
+        // The first delivery may have stopped between its decision and its acknowledgement.
+        await this.acknowledgeIfDue(mailbox, earlier);
+        return { outcome: 'redelivered', mail: earlier };
+      }
+      try {
+        return { outcome: 'decided', mail: await this.decide(mailbox, recipient, envelope) };
+      } catch (error) {
+        // A concurrent delivery took a claim of this mail (its receipt, its message, or the sender's
+        // per-hour slot) between our reads and our write: decide again, knowing it.
+        if (!(error instanceof ClaimTakenError) || attempt >= CLAIM_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The first envelope recipient that is a mailbox (a reply token after `+` does not count). */
+  private async route(recipients: string[]): Promise<{ mailbox: Mailbox; recipient: string } | undefined> {
+    for (const recipient of recipients) {
+      const mailbox = await this.ports.mailboxes.byAddress(withoutReplyToken(recipient));
+      if (mailbox) return { mailbox, recipient };
+    }
+    return undefined;
+  }
+
+  private async earlierDecision(tenantId: string, receiptId: string): Promise<InboundMail | undefined> {
+    const id = await this.ports.store.claimed(tenantId, CLAIM_SCOPES.receipt, receiptId);
+    return id ? this.ports.store.get(tenantId, id) : undefined;
+  }
+
+  private async decide(mailbox: Mailbox, recipient: string, envelope: MailEnvelope): Promise<InboundMail> {
+    const { ports } = this;
+    const deps = { ports, context: this.context, actor: mailboxActor(mailbox) };
+    const record = (draft: RecordDraft, decision: Decision, reason: string, key?: string) =>
+      recordDecision(deps, draft, decision, reason, key);
+    const base = { id: this.context.ids.next(), now: this.now(), mailbox, recipient, envelope };
+    const failed = (['spam', 'virus'] as const).filter((v) => envelope.verdicts[v] === 'FAIL');
+    if (failed.length > 0) {
+      return record(draftRecord(base), 'quarantined-verdict', `SES ${failed.join(' and ')} verdict FAIL`);
+    }
+    const parsed = await ports.parse(await ports.rawMails.read(envelope.receiptId));
+    if ('error' in parsed) {
+      return record(draftRecord(base), 'quarantined-unparseable', `The mail could not be read: ${parsed.error}`);
+    }
+    const draft = draftRecord({ ...base, message: parsed });
+    const key = messageKey(parsed, ports.digest);
+    const resent = await ports.store.claimed(mailbox.tenantId, CLAIM_SCOPES.message, key);
+    if (resent !== undefined) {
+      return record(
+        { ...draft, ...(resent ? { workOrderId: resent } : {}) },
+        'ignored-duplicate',
+        `Message ${key} was received before`,
+        undefined,
+      );
+    }
+    const automatic = automaticMail(parsed, envelope, await this.ourAddresses(parsed));
+    const thread = await findThread(ports.threads, ports.tokens, {
+      tenantId: mailbox.tenantId,
+      message: parsed,
+      recipient,
+      sender: draft.sender,
+    });
+    if (automatic) {
+      // Kept with the thread it refers to, but it neither opens a work order nor gets a reply.
+      return record(
+        { ...draft, automatic, ...(thread ? { thread, workOrderId: thread.workOrderId } : {}) },
+        'ignored-automatic',
+        `Automatic mail (${automatic.detail})`,
+        key,
+      );
+    }
+    const mail = await applyDecision(
+      { ...deps, workOrders: this.workOrders },
+      { mailbox, draft, message: parsed, key, thread },
+    );
+    await this.acknowledgeIfDue(mailbox, mail, parsed);
+    return mail;
+  }
+
+  /** `X-Loop` addresses of the mail that are mailboxes of ours (in any tenant). */
+  private async ourAddresses(message: ParsedMessage): Promise<(address: string) => boolean> {
+    const loops = message.headers
+      .filter((h) => h.name === 'x-loop')
+      .map((h) => h.value.trim().toLowerCase().replace(/^.*<|>.*$/g, ''));
+    const ours = new Set<string>();
+    for (const address of loops) {
+      if (await this.ports.mailboxes.byAddress(withoutReplyToken(address))) ours.add(address);
+    }
+    return (address) => ours.has(address.toLowerCase());
+  }
+
+  private async acknowledgeIfDue(mailbox: Mailbox, mail: InboundMail, message?: ParsedMessage): Promise<void> {
+    if (!WORK_ORDER_DECISIONS.includes(mail.decision) || mail.acknowledgement || !mail.workOrderId) return;
+    const parsed = message ?? (await this.reparse(mail));
+    if (!parsed) return;
+    const outcome = await this.acknowledger.acknowledge(mailbox, mail, parsed);
+    const next: InboundMail = { ...mail, acknowledgement: outcome, version: mail.version + 1, updatedAt: this.now() };
+    await this.ports.store.update(mail, next);
+  }
+
+  private async reparse(mail: InboundMail): Promise<ParsedMessage | undefined> {
+    const parsed = await this.ports.parse(await this.ports.rawMails.read(mail.receiptId));
+    return 'error' in parsed ? undefined : parsed;
+  }
+
+  private now(): string {
+    return this.context.clock.now().toISOString();
+  }
+}

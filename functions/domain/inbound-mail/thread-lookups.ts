@@ -1,0 +1,35 @@
+import type { Contact } from '../customers/contact';
+import type { WorkOrderRepository } from '../work-orders/ports';
+import { CLAIM_SCOPES } from './mail-record';
+import type { ThreadLookups } from './threading';
+
+/** Most Message-IDs of one mail looked up: `References` of a long thread are trimmed to the newest. */
+const MAX_REFERENCED = 50;
+
+/**
+ * Threads found through what is stored: the claims of the Message-IDs we
+ * received and sent (each names its work order), work orders by number, and
+ * the sender's contacts for the subject tag.
+ */
+export function threadLookups(ports: {
+  messages: { workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>> };
+  workOrders: Pick<WorkOrderRepository, 'get' | 'findByNumber'>;
+  contacts: { byEmail(tenantId: string, email: string): Promise<Contact[]> };
+}): ThreadLookups {
+  return {
+    byMessageIds: (tenantId, ids) =>
+      ports.messages.workOrdersOfMessages(tenantId, ids.slice(0, MAX_REFERENCED), CLAIM_SCOPES.message),
+    workOrderExists: async (tenantId, id) => (await ports.workOrders.get(tenantId, id)) !== undefined,
+    numberedForSender: async (tenantId, number, sender) => {
+      const workOrder = await ports.workOrders.findByNumber(tenantId, number);
+      if (!workOrder) return undefined;
+      const contacts = await ports.contacts.byEmail(tenantId, sender);
+      const isItsCustomer = contacts.some(
+        (contact) =>
+          contact.id === workOrder.contactId ||
+          (workOrder.accountId !== undefined && contact.accountId === workOrder.accountId),
+      );
+      return isItsCustomer ? workOrder.id : undefined;
+    },
+  };
+}
