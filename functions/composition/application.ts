@@ -1,10 +1,11 @@
+import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
 import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
 
 /**
  * The composition root: every bounded context's services, built from one set
- * of ports by the context composers (master-data.ts, work-orders.ts); each
+ * of ports by the context composers (master-data.ts, work-orders.ts, mail-intake.ts); each
  * context is built on first use, once. The local runtime, the tests and the
  * bench use the whole application; a Lambda handler builds only the contexts
  * it uses, through the same composers (`fromEnvironment`), so its bundle
@@ -23,6 +24,7 @@ export function compose(ports: Ports) {
   const workOrders = once(() => workOrderServices(ports, repositories()));
   const workOrderActions = once(() => workOrderActionServices(ports, repositories()));
   const mailer = once(() => workOrderMailer(ports, repositories()));
+  const mailIntake = once(() => mailIntakeServices(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,
@@ -37,6 +39,9 @@ export function compose(ports: Ports) {
     },
     get workOrderMailer() {
       return mailer();
+    },
+    get mailIntake() {
+      return mailIntake();
     },
     get idempotency() {
       return idempotency();

@@ -1,6 +1,6 @@
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { type Config, LOCAL_MAIL_FROM, readConfig, required } from '../shared/config';
-import { basePorts, type Ports } from './ports';
+import { basePorts, type OptionalPorts, type Ports } from './ports';
 
 /**
  * A deployed function's ports: the table from the environment, the system
@@ -11,7 +11,7 @@ import { basePorts, type Ports } from './ports';
  */
 export function fromEnvironment<T>(
   compose: (ports: Ports) => T,
-  outbound: (config: Config) => Partial<Pick<Ports, 'mail' | 'reminders'>> = () => ({}),
+  outbound: (config: Config) => OptionalPorts = () => ({}),
   config: Config = readConfig(),
 ): T {
   const table = {

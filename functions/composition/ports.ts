@@ -1,4 +1,7 @@
 import type { TableContext } from '../adapters/dynamodb/client';
+import type { AttachmentStore } from '../domain/work-orders/attachments';
+import type { RawMailStore } from '../domain/inbound-mail/intake-ports';
+import type { ReplyTokens } from '../domain/inbound-mail/threading';
 import type { OutboundMail } from '../domain/shared/mail';
 import type { ReminderScheduler } from '../domain/work-orders/reminder';
 import { type Clock, type IdGenerator, systemClock, ulidGenerator } from '../shared/clock';
@@ -18,12 +21,23 @@ export interface Ports {
   mailFrom: string;
   /** One-time schedules for reminders: EventBridge Scheduler in AWS, in-process locally. */
   reminders?: ReminderScheduler;
+  /** Raw inbound mail and attachments: the mail bucket in AWS, a folder locally. */
+  mailBucket?: RawMailStore & AttachmentStore;
+  /** Signs and checks the reply tokens of mailbox addresses (secret loaded). */
+  replyTokens?: ReplyTokens;
+  /** The domain every mailbox address must be in; unset locally. */
+  mailDomain?: string;
 }
+
+/** The ports a function may be built with beyond table, clock and ids. */
+export type OptionalPorts = Partial<
+  Pick<Ports, 'mail' | 'reminders' | 'mailBucket' | 'replyTokens' | 'mailDomain'>
+>;
 
 /** The ports every function has: a table, a clock (the system's unless given) and ids from that clock. */
 export function basePorts(
   table: TableContext,
-  options: { clock?: Clock; mailFrom?: string } & Partial<Pick<Ports, 'mail' | 'reminders'>> = {},
+  options: { clock?: Clock; mailFrom?: string } & OptionalPorts = {},
 ): Ports {
   const clock = options.clock ?? systemClock;
   return {
@@ -33,11 +47,17 @@ export function basePorts(
     mailFrom: options.mailFrom ?? 'service@localhost',
     ...(options.mail ? { mail: options.mail } : {}),
     ...(options.reminders ? { reminders: options.reminders } : {}),
+    ...(options.mailBucket ? { mailBucket: options.mailBucket } : {}),
+    ...(options.replyTokens ? { replyTokens: options.replyTokens } : {}),
+    ...(options.mailDomain ? { mailDomain: options.mailDomain } : {}),
   };
 }
 
 /** A port the function was built without: a wiring mistake, reported by name. */
-export function requirePort<K extends 'mail' | 'reminders'>(ports: Ports, name: K): NonNullable<Ports[K]> {
+export function requirePort<K extends 'mail' | 'reminders' | 'mailBucket' | 'replyTokens'>(
+  ports: Ports,
+  name: K,
+): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) throw new Error(`This function was composed without the ${name} port`);
   return port as NonNullable<Ports[K]>;

@@ -24,6 +24,14 @@ export const configSchema = z.object({
   REMINDER_TARGET_ARN: optionalText,
   SCHEDULER_ROLE_ARN: optionalText,
   REMINDER_DLQ_ARN: optionalText,
+  /** The mail bucket: raw inbound mail (SES's S3 action) and attachments. */
+  MAIL_BUCKET: optionalText,
+  /** Where SES's S3 action writes raw mail in the bucket, e.g. `inbound/eu-west-1/`. */
+  RAW_MAIL_PREFIX: optionalText,
+  /** The region's mail domain: every mailbox address is in it. */
+  MAIL_DOMAIN: optionalText,
+  /** The secret that signs reply tokens (Secrets Manager). */
+  THREAD_TOKEN_SECRET_ARN: optionalText,
   LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error'])),
 });
 

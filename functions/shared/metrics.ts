@@ -3,12 +3,15 @@ import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools
 /** Business counters, as code outside the handlers' edge sees them: no Lambda, no Powertools. */
 export interface Metrics {
   count(name: BusinessMetric, value?: number): void;
+  /** A count split by one dimension, e.g. mails processed by `decision`. */
+  countBy(name: BusinessMetric, dimension: string, value: string): void;
 }
 
 /** Every business metric the functions emit, so a dashboard or alarm can find them by name. */
 export type BusinessMetric =
   | 'WorkOrdersCreated'
   | 'MailsProcessed'
+  | 'MailsUnrouted'
   | 'MailsSent'
   | 'RemindersFired'
   | 'EventsPublished'
@@ -35,6 +38,12 @@ export class FunctionMetrics implements Metrics {
 
   count(name: BusinessMetric, value = 1): void {
     this.powertools.addMetric(name, MetricUnit.Count, value);
+  }
+
+  countBy(name: BusinessMetric, dimension: string, value: string): void {
+    const single = this.powertools.singleMetric();
+    single.addDimension(dimension, value);
+    single.addMetric(name, MetricUnit.Count, 1);
   }
 
   /** Once per container: a ColdStart count. */

@@ -1,4 +1,4 @@
-import type { WorkOrderAttachment } from '../../domain/inbound-mail/attachments';
+import type { WorkOrderAttachment } from '../../domain/work-orders/attachments';
 import type { InboundMail } from '../../domain/inbound-mail/inbound-mail';
 import { ConflictError } from '../../domain/shared/errors';
 import type { Companion } from '../../domain/shared/ports';

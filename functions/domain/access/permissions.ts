@@ -51,7 +51,13 @@ export type SystemPermission = Permission | 'work-order:comment' | 'work-order:r
  * plan's occurrence), so none reads scenes. docs/permissions.md shows this table.
  */
 export const SYSTEM_ACTOR_PERMISSIONS = {
-  mailbox: ['work-order:create', 'work-order:comment', 'work-order:reopen', 'customer:read', 'customer:write'],
+  mailbox: [
+    'work-order:create',
+    'work-order:comment',
+    'work-order:reopen',
+    'customer:read',
+    'customer:write',
+  ],
   'service-plan': ['work-order:create', 'customer:read'],
   workflow: ['work-order:comment', 'customer:read'],
   'integration-client': ['work-order:create', 'customer:read'],

@@ -31,11 +31,19 @@ export class Acknowledger {
     private readonly context: ServiceContext,
   ) {}
 
-  async acknowledge(mailbox: Mailbox, mail: InboundMail, message: ParsedMessage): Promise<AcknowledgementOutcome> {
+  async acknowledge(
+    mailbox: Mailbox,
+    mail: InboundMail,
+    message: ParsedMessage,
+  ): Promise<AcknowledgementOutcome> {
     const settings = settingsOf(mailbox);
-    if (!settings.acknowledgement.enabled) return { outcome: 'skipped', reason: 'The mailbox sends no acknowledgements' };
-    const workOrder = mail.workOrderId ? await this.ports.workOrders.get(mail.tenantId, mail.workOrderId) : undefined;
-    if (!workOrder || !mail.sender.includes('@')) return { outcome: 'skipped', reason: 'Nobody to acknowledge to' };
+    if (!settings.acknowledgement.enabled)
+      return { outcome: 'skipped', reason: 'The mailbox sends no acknowledgements' };
+    const workOrder = mail.workOrderId
+      ? await this.ports.workOrders.get(mail.tenantId, mail.workOrderId)
+      : undefined;
+    if (!workOrder || !mail.sender.includes('@'))
+      return { outcome: 'skipped', reason: 'Nobody to acknowledge to' };
     const target: MailTarget = {
       tenantId: mail.tenantId,
       workOrderId: workOrder.id,
@@ -59,7 +67,7 @@ export class Acknowledger {
             workOrder,
             message,
             to: mail.sender,
-            replyToken: tokens.sign(mail.tenantId, workOrder.id),
+            replyToken: await tokens.sign(mail.tenantId, workOrder.id),
           }),
         async () => undefined,
       );
@@ -82,9 +90,17 @@ export class Acknowledger {
   private async takeSlot(mailbox: Mailbox, sender: string, cap: number): Promise<boolean> {
     const prefix = `${mailbox.id}#${sender}#${hourOf(this.context.clock.now().toISOString())}#`;
     for (let attempt = 0; attempt < cap; attempt++) {
-      const used = await this.ports.store.countClaims(mailbox.tenantId, CLAIM_SCOPES.acknowledgementQuota, prefix);
+      const used = await this.ports.store.countClaims(
+        mailbox.tenantId,
+        CLAIM_SCOPES.acknowledgementQuota,
+        prefix,
+      );
       if (used >= cap) return false;
-      const slot = { kind: 'once' as const, scope: CLAIM_SCOPES.acknowledgementQuota, key: `${prefix}${used + 1}` };
+      const slot = {
+        kind: 'once' as const,
+        scope: CLAIM_SCOPES.acknowledgementQuota,
+        key: `${prefix}${used + 1}`,
+      };
       if (await this.ports.store.claimOnce(mailbox.tenantId, slot)) return true;
     }
     return false;

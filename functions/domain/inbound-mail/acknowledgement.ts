@@ -27,7 +27,11 @@ export function acknowledgementOf(input: {
 }): MailContent {
   const { mailbox, workOrder, message } = input;
   const { acknowledgement } = settingsOf(mailbox);
-  const values = { number: workOrder.number, title: workOrder.title, mailbox: mailbox.displayName ?? mailbox.address };
+  const values = {
+    number: workOrder.number,
+    title: workOrder.title,
+    mailbox: mailbox.displayName ?? mailbox.address,
+  };
   const subject = fill(acknowledgement.subject, values);
   const references = [...message.references, ...(message.messageId ? [message.messageId] : [])].slice(
     -MAX_REFERENCES,

@@ -4,13 +4,8 @@ import type { ServiceContext } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { WorkOrderService } from '../work-orders/work-order-service';
-import {
-  attachmentStorageKey,
-  displayName,
-  outcomeOf,
-  refusalOf,
-  type WorkOrderAttachment,
-} from './attachments';
+import type { WorkOrderAttachment } from '../work-orders/attachments';
+import { attachmentStorageKey, displayName, outcomeOf, refusalOf } from './attachments';
 import type { AttachmentOutcome, Decision, InboundMail, ThreadMatch } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
 import { evaluateRules, ruleInput } from './intake-rules';
@@ -37,8 +32,8 @@ interface DecisionInput {
   mailbox: Mailbox;
   draft: RecordDraft;
   message: ParsedMessage;
-  /** The key the message is claimed under. */
-  key: string;
+  /** The key the message is claimed under; none for a replay (the replayed mail claimed it). */
+  key: string | undefined;
   thread?: ThreadMatch | undefined;
 }
 
@@ -70,10 +65,16 @@ export async function recordDecision(
  */
 export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<InboundMail> {
   const { mailbox, draft, thread } = input;
-  const threadOrder = thread ? await deps.ports.workOrders.get(mailbox.tenantId, thread.workOrderId) : undefined;
+  const threadOrder = thread
+    ? await deps.ports.workOrders.get(mailbox.tenantId, thread.workOrderId)
+    : undefined;
   if (thread && threadOrder) {
     const draftWithThread = { ...draft, thread };
-    if (threadOrder.lifecycle === 'normal' && threadOrder.status !== 'closed' && threadOrder.status !== 'cancelled') {
+    if (
+      threadOrder.lifecycle === 'normal' &&
+      threadOrder.status !== 'closed' &&
+      threadOrder.status !== 'cancelled'
+    ) {
       return append(deps, input, draftWithThread, threadOrder);
     }
     if (threadOrder.status === 'closed' && withinReopenWindow(deps, mailbox, threadOrder)) {
@@ -82,7 +83,11 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
     return createFrom(deps, input, draftWithThread, undefined, threadOrder);
   }
 
-  const evaluation = evaluateRules(mailbox.rules, ruleInput(input.message, draft.sender, draft.recipient), deps.ports.matcher);
+  const evaluation = evaluateRules(
+    mailbox.rules,
+    ruleInput(input.message, draft.sender, draft.recipient),
+    deps.ports.matcher,
+  );
   const { match } = evaluation;
   const withRule = match
     ? { ...draft, rule: { index: match.index, name: match.rule.name, because: match.because } }
@@ -112,18 +117,27 @@ function withinReopenWindow(deps: DecisionDeps, mailbox: Mailbox, workOrder: Wor
 }
 
 /** The contact of a sender address, or a new one when the mailbox creates contacts. */
-async function senderContact(deps: DecisionDeps, mailbox: Mailbox, sender: string): Promise<Contact | undefined> {
+async function senderContact(
+  deps: DecisionDeps,
+  mailbox: Mailbox,
+  sender: string,
+): Promise<Contact | undefined> {
   if (!sender.includes('@')) return undefined;
   const [known] = await deps.ports.contacts.byEmail(mailbox.tenantId, sender);
   if (known) return known;
   if (settingsOf(mailbox).unknownSenders === 'hold') return undefined;
-  return deps.ports.contacts.create(deps.actor, { lastName: sender.slice(0, sender.indexOf('@')).slice(0, 100), email: sender });
+  return deps.ports.contacts.create(deps.actor, {
+    lastName: sender.slice(0, sender.indexOf('@')).slice(0, 100),
+    email: sender,
+  });
 }
 
 /** What the customer wrote this time, bounded; the raw mail keeps the rest. */
 function replyText(message: ParsedMessage): string {
   const text = (message.reply.trim() || message.text.trim() || '(no text)').replace(/\r\n?/g, '\n');
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 40)}\n… (shortened; the whole mail is kept)` : text;
+  return text.length > MAX_TEXT
+    ? `${text.slice(0, MAX_TEXT - 40)}\n… (shortened; the whole mail is kept)`
+    : text;
 }
 
 function titleOf(subject: string): string {
@@ -273,8 +287,12 @@ async function createFrom(
       description: replyText(message),
       ...(contact ? { contactId: contact.id } : previous?.contactId ? { contactId: previous.contactId } : {}),
       ...((rule?.typeId ?? mailbox.defaultTypeId) ? { typeId: rule?.typeId ?? mailbox.defaultTypeId } : {}),
-      ...((rule?.priority ?? mailbox.defaultPriority) ? { priority: rule?.priority ?? mailbox.defaultPriority } : {}),
-      ...((rule?.ownerId ?? mailbox.defaultOwnerId) ? { ownerId: rule?.ownerId ?? mailbox.defaultOwnerId } : {}),
+      ...((rule?.priority ?? mailbox.defaultPriority)
+        ? { priority: rule?.priority ?? mailbox.defaultPriority }
+        : {}),
+      ...((rule?.ownerId ?? mailbox.defaultOwnerId)
+        ? { ownerId: rule?.ownerId ?? mailbox.defaultOwnerId }
+        : {}),
       ...(rule?.team ? { team: rule.team } : {}),
     },
     [{ kind: 'once', scope: CLAIM_SCOPES.senderQuota, key: `${hour}${used + 1}` }],

@@ -1,21 +1,5 @@
-import type { Entity } from '../shared/entity';
 import type { AttachmentOutcome } from './inbound-mail';
 import type { ParsedAttachment } from './message';
-
-/** A file a mail brought to a work order, kept in the mail bucket and listed on the work order. */
-export interface WorkOrderAttachment extends Entity {
-  workOrderId: string;
-  filename: string;
-  mimeType: string;
-  size: number;
-  /** Shown inside the mail (a signature's logo) rather than attached by the sender. */
-  inline: boolean;
-  contentId?: string;
-  /** Where the bytes are in the mail bucket. */
-  storageKey: string;
-  /** The inbound mail it came with. */
-  inboundMailId: string;
-}
 
 /** Most files one mail adds: their list items commit with the work order, in one transaction. */
 export const MAX_ATTACHMENTS_PER_MAIL = 25;
@@ -69,13 +53,6 @@ export function outcomeOf(
       ? { stored: true, attachmentId: stored.attachmentId }
       : { stored: false, refused: stored.refused }),
   };
-}
-
-/** Stores the bytes of attachments: the mail bucket in AWS, a folder locally. */
-export interface AttachmentStore {
-  put(key: string, content: Uint8Array, mimeType: string): Promise<void>;
-  /** A link that downloads the file for a few minutes. */
-  downloadUrl(key: string, filename: string): Promise<string>;
 }
 
 /**

@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import type { Entity } from '../shared/entity';
+import { entityFields } from '../shared/schema';
 import type { AutomaticSignal } from './automatic';
 import type { Verdicts } from './message';
 
@@ -79,6 +81,56 @@ export interface InboundMail extends Entity {
   contactId?: string;
   attachments: AttachmentOutcome[];
   acknowledgement?: AcknowledgementOutcome;
-  /** Set by a replay: the decision this record replaced. */
-  replayOf?: { decision: Decision; at: string };
+  /** Set by a replay: the record it replays and the decision that one had. */
+  replayOf?: { id: string; decision: Decision };
 }
+
+const verdict = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
+
+/** A decision record as the API shows it. */
+export const inboundMailSchema = z.object({
+  ...entityFields,
+  mailboxId: z.string(),
+  recipient: z.string(),
+  receiptId: z.string(),
+  receivedAt: z.string(),
+  size: z.int(),
+  sender: z.string(),
+  subject: z.string(),
+  messageId: z.optional(z.string()),
+  decision: z.enum(DECISIONS),
+  reason: z.string(),
+  rule: z.optional(z.object({ index: z.int(), name: z.string(), because: z.array(z.string()) })),
+  thread: z.optional(
+    z.object({
+      signal: z.enum(['in-reply-to', 'references', 'reply-token', 'subject-tag']),
+      value: z.string(),
+      workOrderId: z.string(),
+    }),
+  ),
+  automatic: z.optional(z.object({ kind: z.string(), detail: z.string() })),
+  verdicts: z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
+  workOrderId: z.optional(z.string()),
+  workOrderNumber: z.optional(z.string()),
+  previousWorkOrderId: z.optional(z.string()),
+  contactId: z.optional(z.string()),
+  attachments: z.array(
+    z.object({
+      filename: z.nullable(z.string()),
+      mimeType: z.string(),
+      size: z.int(),
+      inline: z.boolean(),
+      stored: z.boolean(),
+      refused: z.optional(z.string()),
+      attachmentId: z.optional(z.string()),
+    }),
+  ),
+  acknowledgement: z.optional(
+    z.object({
+      outcome: z.enum(['sent', 'already-sent', 'skipped']),
+      reason: z.optional(z.string()),
+      messageId: z.optional(z.string()),
+    }),
+  ),
+  replayOf: z.optional(z.object({ id: z.string(), decision: z.enum(DECISIONS) })),
+});

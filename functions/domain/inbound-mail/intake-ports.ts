@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor';
 import type { Page, PageRequest } from '../shared/entity';
 import type { OnceClaim, WriteEffects } from '../shared/ports';
 import type { WorkOrderRepository } from '../work-orders/ports';
-import type { AttachmentStore } from './attachments';
+import type { AttachmentStore } from '../work-orders/attachments';
 import type { Decision, InboundMail } from './inbound-mail';
 import type { PatternMatcher } from './intake-rules';
 import type { Mailbox } from './mailbox';

@@ -9,6 +9,8 @@ import type { MailEnvelope, ParsedMessage } from './message';
 export const CLAIM_SCOPES = {
   /** SES's messageId: a redelivery of the same receipt. */
   receipt: 'ses-message',
+  /** A replay of one decision record: replaying it again answers with the first replay. */
+  replay: 'replay',
   /** The mail's Message-ID (or content digest): a resend; the claim names the work order of its thread. */
   message: 'message-id',
   /** One slot per new work order from a sender in an hour. */
@@ -50,6 +52,9 @@ export function draftRecord(input: {
   recipient: string;
   envelope: MailEnvelope;
   message?: ParsedMessage;
+  /** Bytes of the raw mail, once read. */
+  size?: number;
+  replayOf?: InboundMail['replayOf'];
 }): RecordDraft {
   const { envelope, message } = input;
   return {
@@ -62,12 +67,13 @@ export function draftRecord(input: {
     recipient: input.recipient,
     receiptId: envelope.receiptId,
     receivedAt: envelope.receivedAt,
-    size: envelope.size,
+    size: input.size ?? 0,
     sender: message?.from?.address ?? envelope.mailFrom,
     subject: message?.subject ?? '',
     ...(message?.messageId ? { messageId: message.messageId } : {}),
     verdicts: envelope.verdicts,
     attachments: [],
+    ...(input.replayOf ? { replayOf: input.replayOf } : {}),
   };
 }
 
@@ -94,10 +100,21 @@ export function processedEvent(mail: InboundMail, id: string, actor: SystemActor
   };
 }
 
-/** The claims every decided mail takes: its receipt (naming the record) and its message. */
+/** What a decided mail claims first: its receipt, or for a replay, the record it replays. */
+export function receiptClaim(mail: Pick<InboundMail, 'receiptId' | 'replayOf'>): Omit<OnceClaim, 'refersTo'> {
+  return mail.replayOf
+    ? { kind: 'once', scope: CLAIM_SCOPES.replay, key: mail.replayOf.id }
+    : { kind: 'once', scope: CLAIM_SCOPES.receipt, key: mail.receiptId };
+}
+
+/**
+ * The claims every decided mail takes: its receipt (naming the record) and
+ * its message (naming the work order of its thread). A replay claims no
+ * message: the mail it replays claimed it.
+ */
 export function mailClaims(mail: InboundMail, key: string | undefined, workOrderId?: string): OnceClaim[] {
   return [
-    { kind: 'once', scope: CLAIM_SCOPES.receipt, key: mail.receiptId, refersTo: mail.id },
+    { ...receiptClaim(mail), refersTo: mail.id },
     ...(key
       ? [
           {
@@ -111,4 +128,7 @@ export function mailClaims(mail: InboundMail, key: string | undefined, workOrder
   ];
 }
 
-export const recordCompanion = (mail: InboundMail): Companion => ({ aggregate: 'inbound-mail', entity: mail });
+export const recordCompanion = (mail: InboundMail): Companion => ({
+  aggregate: 'inbound-mail',
+  entity: mail,
+});

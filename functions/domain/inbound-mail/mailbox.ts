@@ -57,6 +57,8 @@ export const mailboxSchema = z.object({
 
 export type CreateMailboxInput = z.infer<typeof createMailboxInput>;
 export type UpdateMailboxInput = z.infer<typeof updateMailboxInput>;
+/** What changes a mailbox: its settings (PATCH), or its rules as a whole (PUT …/rules). */
+export type MailboxChanges = UpdateMailboxInput | { rules: IntakeRule[]; version: number };
 
 export interface Mailbox extends Entity, CreateMailboxInput {
   rules: IntakeRule[];
@@ -79,7 +81,9 @@ export function settingsOf(mailbox: Mailbox) {
 
 /** `Display Name <address>`, or the bare address. */
 export function senderOf(mailbox: Mailbox): string {
-  return mailbox.displayName ? `"${mailbox.displayName.replace(/["\\]/g, '')}" <${mailbox.address}>` : mailbox.address;
+  return mailbox.displayName
+    ? `"${mailbox.displayName.replace(/["\\]/g, '')}" <${mailbox.address}>`
+    : mailbox.address;
 }
 
 export interface MailboxReferences {
@@ -94,7 +98,7 @@ export interface MailboxReferences {
 
 export const mailboxRules = (
   refs: MailboxReferences,
-): MasterDataRules<Mailbox, CreateMailboxInput, UpdateMailboxInput> => ({
+): MasterDataRules<Mailbox, CreateMailboxInput, MailboxChanges> => ({
   resource: 'Mailbox',
   eventSource: 'fieldservice.mail',
   permissions: { read: 'mailbox:read', write: 'mailbox:write', delete: 'mailbox:write' },
@@ -123,5 +127,30 @@ export const mailboxRules = (
         refs.types.get(tenantId, id),
       );
     }
+    if (JSON.stringify(mailbox.rules) !== JSON.stringify(previous?.rules ?? [])) {
+      await checkRuleReferences(refs, mailbox);
+    }
   },
 });
+
+/** The type, person in charge and team a rule creates with exist in the tenant (and the person is active). */
+async function checkRuleReferences(refs: MailboxReferences, mailbox: Mailbox): Promise<void> {
+  const { tenantId } = mailbox;
+  for (const [index, rule] of mailbox.rules.entries()) {
+    const { action } = rule;
+    if (action.kind !== 'create') continue;
+    const at = `rules.${index}.action`;
+    await requireReference(`${at}.typeId`, 'work order type', action.typeId, (id) =>
+      refs.types.get(tenantId, id),
+    );
+    const owner = await requireReference(`${at}.ownerId`, 'user', action.ownerId, (id) =>
+      refs.users.get(tenantId, id),
+    );
+    if (owner) assertCanBeInCharge(owner, `${at}.ownerId`);
+    for (const [m, member] of (action.team ?? []).entries()) {
+      await requireReference(`${at}.team.${m}.userId`, 'user', member.userId, (id) =>
+        refs.users.get(tenantId, id),
+      );
+    }
+  }
+}

@@ -86,6 +86,4 @@ export interface MailEnvelope {
   verdicts: Verdicts;
   /** When the mail was received, ISO time. */
   receivedAt: string;
-  /** Size of the raw mail in bytes. */
-  size: number;
 }

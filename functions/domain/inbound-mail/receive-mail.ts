@@ -6,7 +6,14 @@ import { automaticMail } from './automatic';
 import { applyDecision, recordDecision } from './apply-decision';
 import { type Decision, type InboundMail, WORK_ORDER_DECISIONS } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
-import { CLAIM_SCOPES, draftRecord, mailboxActor, messageKey, type RecordDraft } from './mail-record';
+import {
+  CLAIM_SCOPES,
+  draftRecord,
+  mailboxActor,
+  messageKey,
+  type RecordDraft,
+  receiptClaim,
+} from './mail-record';
 import type { Mailbox } from './mailbox';
 import type { MailEnvelope, ParsedMessage } from './message';
 import { findThread, withoutReplyToken } from './threading';
@@ -39,16 +46,46 @@ export class MailIntake {
   async receive(envelope: MailEnvelope): Promise<IntakeResult> {
     const routed = await this.route(envelope.recipients);
     if (!routed) return { outcome: 'no-mailbox', recipients: envelope.recipients };
-    const { mailbox, recipient } = routed;
+    return this.process(routed.mailbox, routed.recipient, envelope);
+  }
+
+  /**
+   * A stored mail decided again under today's rules (an admin's replay), as
+   * a new record that names the one it replays. Replaying the same record
+   * again answers with the first replay; what the first decision changed stays.
+   */
+  async replay(mailbox: Mailbox, previous: InboundMail): Promise<IntakeResult> {
+    const envelope: MailEnvelope = {
+      receiptId: previous.receiptId,
+      recipients: [previous.recipient],
+      mailFrom: previous.sender,
+      verdicts: previous.verdicts,
+      receivedAt: previous.receivedAt,
+    };
+    return this.process(mailbox, previous.recipient, envelope, {
+      id: previous.id,
+      decision: previous.decision,
+    });
+  }
+
+  private async process(
+    mailbox: Mailbox,
+    recipient: string,
+    envelope: MailEnvelope,
+    replayOf?: InboundMail['replayOf'],
+  ): Promise<IntakeResult> {
     for (let attempt = 1; ; attempt++) {
-      const earlier = await this.earlierDecision(mailbox.tenantId, envelope.receiptId);
+      const earlier = await this.earlierDecision(mailbox.tenantId, {
+        receiptId: envelope.receiptId,
+        replayOf,
+      });
       if (earlier) {
         // The first delivery may have stopped between its decision and its acknowledgement.
         await this.acknowledgeIfDue(mailbox, earlier);
         return { outcome: 'redelivered', mail: earlier };
       }
       try {
-        return { outcome: 'decided', mail: await this.decide(mailbox, recipient, envelope) };
+        return { outcome: 'decided', mail: await this.decide(mailbox, recipient, envelope, replayOf) };
       } catch (error) {
         // A concurrent delivery took a claim of this mail (its receipt, its message, or the sender's
         // per-hour slot) between our reads and our write: decide again, knowing it.
@@ -66,29 +103,43 @@ export class MailIntake {
     return undefined;
   }
 
-  private async earlierDecision(tenantId: string, receiptId: string): Promise<InboundMail | undefined> {
-    const id = await this.ports.store.claimed(tenantId, CLAIM_SCOPES.receipt, receiptId);
+  private async earlierDecision(
+    tenantId: string,
+    mail: Pick<InboundMail, 'receiptId' | 'replayOf'>,
+  ): Promise<InboundMail | undefined> {
+    const { scope, key } = receiptClaim(mail);
+    const id = await this.ports.store.claimed(tenantId, scope, key);
     return id ? this.ports.store.get(tenantId, id) : undefined;
   }
 
-  private async decide(mailbox: Mailbox, recipient: string, envelope: MailEnvelope): Promise<InboundMail> {
+  private async decide(
+    mailbox: Mailbox,
+    recipient: string,
+    envelope: MailEnvelope,
+    replayOf: InboundMail['replayOf'],
+  ): Promise<InboundMail> {
     const { ports } = this;
     const deps = { ports, context: this.context, actor: mailboxActor(mailbox) };
     const record = (draft: RecordDraft, decision: Decision, reason: string, key?: string) =>
       recordDecision(deps, draft, decision, reason, key);
-    const base = { id: this.context.ids.next(), now: this.now(), mailbox, recipient, envelope };
+    const base = { id: this.context.ids.next(), now: this.now(), mailbox, recipient, envelope, replayOf };
     const failed = (['spam', 'virus'] as const).filter((v) => envelope.verdicts[v] === 'FAIL');
     if (failed.length > 0) {
       return record(draftRecord(base), 'quarantined-verdict', `SES ${failed.join(' and ')} verdict FAIL`);
     }
     const parsed = await ports.parse(await ports.rawMails.read(envelope.receiptId));
     if ('error' in parsed) {
-      return record(draftRecord(base), 'quarantined-unparseable', `The mail could not be read: ${parsed.error}`);
+      return record(
+        draftRecord(base),
+        'quarantined-unparseable',
+        `The mail could not be read: ${parsed.error}`,
+      );
     }
     const draft = draftRecord({ ...base, message: parsed });
-    const key = messageKey(parsed, ports.digest);
-    const resent = await ports.store.claimed(mailbox.tenantId, CLAIM_SCOPES.message, key);
-    if (resent !== undefined) {
+    // A replay's message was claimed by the mail it replays.
+    const key = replayOf ? undefined : messageKey(parsed, ports.digest);
+    const resent = key && (await ports.store.claimed(mailbox.tenantId, CLAIM_SCOPES.message, key));
+    if (key && resent !== undefined) {
       return record(
         { ...draft, ...(resent ? { workOrderId: resent } : {}) },
         'ignored-duplicate',
@@ -124,7 +175,12 @@ export class MailIntake {
   private async ourAddresses(message: ParsedMessage): Promise<(address: string) => boolean> {
     const loops = message.headers
       .filter((h) => h.name === 'x-loop')
-      .map((h) => h.value.trim().toLowerCase().replace(/^.*<|>.*$/g, ''));
+      .map((h) =>
+        h.value
+          .trim()
+          .toLowerCase()
+          .replace(/^.*<|>.*$/g, ''),
+      );
     const ours = new Set<string>();
     for (const address of loops) {
       if (await this.ports.mailboxes.byAddress(withoutReplyToken(address))) ours.add(address);
@@ -132,12 +188,21 @@ export class MailIntake {
     return (address) => ours.has(address.toLowerCase());
   }
 
-  private async acknowledgeIfDue(mailbox: Mailbox, mail: InboundMail, message?: ParsedMessage): Promise<void> {
+  private async acknowledgeIfDue(
+    mailbox: Mailbox,
+    mail: InboundMail,
+    message?: ParsedMessage,
+  ): Promise<void> {
     if (!WORK_ORDER_DECISIONS.includes(mail.decision) || mail.acknowledgement || !mail.workOrderId) return;
     const parsed = message ?? (await this.reparse(mail));
     if (!parsed) return;
     const outcome = await this.acknowledger.acknowledge(mailbox, mail, parsed);
-    const next: InboundMail = { ...mail, acknowledgement: outcome, version: mail.version + 1, updatedAt: this.now() };
+    const next: InboundMail = {
+      ...mail,
+      acknowledgement: outcome,
+      version: mail.version + 1,
+      updatedAt: this.now(),
+    };
     await this.ports.store.update(mail, next);
   }
 

@@ -12,7 +12,9 @@ const MAX_REFERENCED = 50;
  * the sender's contacts for the subject tag.
  */
 export function threadLookups(ports: {
-  messages: { workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>> };
+  messages: {
+    workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>>;
+  };
   workOrders: Pick<WorkOrderRepository, 'get' | 'findByNumber'>;
   contacts: { byEmail(tenantId: string, email: string): Promise<Contact[]> };
 }): ThreadLookups {

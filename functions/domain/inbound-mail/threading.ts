@@ -12,7 +12,9 @@ import type { ParsedMessage } from './message';
  */
 
 /** Message-IDs a mail refers to, strongest first. */
-export function referencedIds(message: ParsedMessage): { id: string; signal: 'in-reply-to' | 'references' }[] {
+export function referencedIds(
+  message: ParsedMessage,
+): { id: string; signal: 'in-reply-to' | 'references' }[] {
   const seen = new Set<string>();
   const ids: { id: string; signal: 'in-reply-to' | 'references' }[] = [];
   const add = (id: string, signal: 'in-reply-to' | 'references') => {
@@ -59,9 +61,9 @@ export function subjectTags(subject: string): string[] {
  * altered token is not accepted.
  */
 export interface ReplyTokens {
-  sign(tenantId: string, workOrderId: string): string;
+  sign(tenantId: string, workOrderId: string): Promise<string>;
   /** The work order a token names, if the token is genuine and for this tenant. */
-  verify(tenantId: string, token: string): string | undefined;
+  verify(tenantId: string, token: string): Promise<string | undefined>;
 }
 
 /** Where threads are found: the Message-IDs of a tenant's threads, work orders by number. */
@@ -92,7 +94,7 @@ export async function findThread(
     }
   }
   const token = replyTokenOf(input.recipient);
-  const tokenWorkOrder = token ? tokens.verify(tenantId, token) : undefined;
+  const tokenWorkOrder = token ? await tokens.verify(tenantId, token) : undefined;
   if (token && tokenWorkOrder && (await lookups.workOrderExists(tenantId, tokenWorkOrder))) {
     return { signal: 'reply-token', value: token, workOrderId: tokenWorkOrder };
   }

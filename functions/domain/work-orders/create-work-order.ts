@@ -109,22 +109,22 @@ export async function createWorkOrder(
   return ctx.workOrders.create(draft, records, (workOrder) => {
     const also = options.also?.(workOrder);
     return {
-    events: [
-      ctx.event('WorkOrderCreated', workOrder, actor, {
-        title: workOrder.title,
-        channel: workOrder.channel,
-        priority: workOrder.priority,
-        status: workOrder.status,
-        ...(workOrder.ownerId ? { ownerId: workOrder.ownerId } : {}),
-        ...(workOrder.accountId ? { accountId: workOrder.accountId } : {}),
-      }),
-      ...(workOrder.ownerId
-        ? [ctx.event('WorkOrderAssigned', workOrder, actor, { ownerId: workOrder.ownerId })]
-        : []),
-      ...(also?.events ?? []),
-    ],
-    claims: [...claims, ...(also?.claims ?? [])],
-    companions: also?.companions ?? [],
-  };
+      events: [
+        ctx.event('WorkOrderCreated', workOrder, actor, {
+          title: workOrder.title,
+          channel: workOrder.channel,
+          priority: workOrder.priority,
+          status: workOrder.status,
+          ...(workOrder.ownerId ? { ownerId: workOrder.ownerId } : {}),
+          ...(workOrder.accountId ? { accountId: workOrder.accountId } : {}),
+        }),
+        ...(workOrder.ownerId
+          ? [ctx.event('WorkOrderAssigned', workOrder, actor, { ownerId: workOrder.ownerId })]
+          : []),
+        ...(also?.events ?? []),
+      ],
+      claims: [...claims, ...(also?.claims ?? [])],
+      companions: also?.companions ?? [],
+    };
   });
 }

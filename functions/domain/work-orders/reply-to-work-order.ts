@@ -43,7 +43,12 @@ export async function reopenWithReply(
 ): Promise<WorkOrder> {
   authorize(actor, 'work-order:reopen');
   assertTransition(workOrder, 'in-progress');
-  const next: WorkOrder = { ...workOrder, status: 'in-progress', version: workOrder.version + 1, updatedAt: ctx.now() };
+  const next: WorkOrder = {
+    ...workOrder,
+    status: 'in-progress',
+    version: workOrder.version + 1,
+    updatedAt: ctx.now(),
+  };
   delete next.resolvedAt;
   delete next.closedAt;
   const detail = { from: workOrder.status, to: next.status };

@@ -66,7 +66,12 @@ export class WorkOrderService {
   }
 
   /** A closed work order reopened by a reply inside the mailbox's reopen window. */
-  reopenWithReply(actor: Actor, workOrder: WorkOrder, reply: Reply, effects: WriteEffects): Promise<WorkOrder> {
+  reopenWithReply(
+    actor: Actor,
+    workOrder: WorkOrder,
+    reply: Reply,
+    effects: WriteEffects,
+  ): Promise<WorkOrder> {
     return reopenWithReply(this.ctx, actor, workOrder, reply, effects);
   }
 

@@ -1,5 +1,6 @@
 import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
+import { allMailRoutes } from './mail/routes';
 import type { RouteContract } from './http/route';
 import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
@@ -37,6 +38,13 @@ export const API_FUNCTIONS = {
     timeoutSeconds: 29,
     memoryMb: 1024,
     routes: Object.values(workOrderTransferRoutes),
+  },
+  mail: {
+    entry: 'functions/handlers/api/mail/handler.ts',
+    // Testing rules and replaying parse a stored mail (up to SES's 40 MB).
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    routes: allMailRoutes,
   },
 } satisfies Record<string, ApiFunction>;
 

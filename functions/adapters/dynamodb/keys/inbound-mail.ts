@@ -19,7 +19,10 @@ export const inboundMailKeys = {
   }),
   inboundMails: (tenantId: string) => ({ pk: `${tenant(tenantId)}#INBOUND_MAIL` }),
   /** By mailbox (gsi1) and by decision (gsi2), newest first. */
-  inboundMailIndexes: (tenantId: string, mail: { id: string; mailboxId: string; decision: string }): IndexKeys => ({
+  inboundMailIndexes: (
+    tenantId: string,
+    mail: { id: string; mailboxId: string; decision: string },
+  ): IndexKeys => ({
     gsi1pk: `${tenant(tenantId)}#INBOUND_MAILBOX#${mail.mailboxId}`,
     gsi1sk: mail.id,
     gsi2pk: `${tenant(tenantId)}#INBOUND_DECISION#${mail.decision}`,

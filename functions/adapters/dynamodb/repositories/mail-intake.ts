@@ -2,20 +2,28 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { InboundMail } from '../../../domain/inbound-mail/inbound-mail';
-import type { InboundMailFilter, InboundMailStore, MailboxDirectory } from '../../../domain/inbound-mail/intake-ports';
+import type {
+  InboundMailFilter,
+  InboundMailStore,
+  MailboxDirectory,
+} from '../../../domain/inbound-mail/intake-ports';
 import type { Mailbox } from '../../../domain/inbound-mail/mailbox';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { OnceClaim, WriteEffects } from '../../../domain/shared/ports';
+import type { AttachmentList, WorkOrderAttachment } from '../../../domain/work-orders/attachments';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { inboundMailItem } from '../companions';
 import { addEffects, CLAIM_RETENTION_SECONDS } from '../effects';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
-import { queryPage } from '../query';
+import { queryAll, queryPage } from '../query';
 import { Transaction } from '../transaction';
 
 /**
@@ -54,10 +62,17 @@ export class MailboxRepository extends MasterDataStore<Mailbox> implements Mailb
     }
     if (next) {
       tx.put(
-        { ...keys.mailboxRoute(next.address), entityType: 'MailboxRoute', tenantId: next.tenantId, mailboxId: next.id },
+        {
+          ...keys.mailboxRoute(next.address),
+          entityType: 'MailboxRoute',
+          tenantId: next.tenantId,
+          mailboxId: next.id,
+        },
         'attribute_not_exists(pk)',
         () =>
-          new ConflictError(`address ${next.address} is already used by another mailbox`, { field: 'address' }),
+          new ConflictError(`address ${next.address} is already used by another mailbox`, {
+            field: 'address',
+          }),
       );
     }
   }
@@ -72,7 +87,11 @@ export class DynamoInboundMailStore implements InboundMailStore {
 
   async get(tenantId: string, id: string): Promise<InboundMail | undefined> {
     const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: keys.inboundMail(tenantId, id), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: keys.inboundMail(tenantId, id),
+        ConsistentRead: true,
+      }),
     );
     return Item ? toEntity<InboundMail>(Item) : undefined;
   }
@@ -86,7 +105,8 @@ export class DynamoInboundMailStore implements InboundMailStore {
     const { items, nextCursor } = await queryPage(this.table, query, page, { newestFirst: true });
     let mails = items.map((item) => toEntity<InboundMail>(item));
     // Both filters: the mailbox's index, the decision checked here (a page may hold fewer than `limit`).
-    if (filter.mailboxId && filter.decision) mails = mails.filter((mail) => mail.decision === filter.decision);
+    if (filter.mailboxId && filter.decision)
+      mails = mails.filter((mail) => mail.decision === filter.decision);
     return { items: mails, nextCursor };
   }
 
@@ -141,7 +161,11 @@ export class DynamoInboundMailStore implements InboundMailStore {
 
   async record(mail: InboundMail, effects: WriteEffects): Promise<void> {
     const tx = new Transaction(this.table.client, this.table.tableName);
-    tx.put(inboundMailItem(mail), 'attribute_not_exists(pk)', () => new ConflictError(`Inbound mail ${mail.id} exists`));
+    tx.put(
+      inboundMailItem(mail),
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Inbound mail ${mail.id} exists`),
+    );
     addEffects(tx, mail.tenantId, effects, this.clock);
     await tx.commit();
   }
@@ -162,17 +186,19 @@ export class DynamoInboundMailStore implements InboundMailStore {
   async workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (let start = 0; start < ids.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = ids
-        .slice(start, start + 100)
-        .map((id) => {
-          const { pk, sk } = keys.claim(tenantId, scope, id);
-          return { pk, sk };
-        });
+      let pending: Record<string, unknown>[] | undefined = ids.slice(start, start + 100).map((id) => {
+        const { pk, sk } = keys.claim(tenantId, scope, id);
+        return { pk, sk };
+      });
       for (let round = 0; pending && pending.length > 0 && round < 5; round++) {
         const response: BatchGetCommandOutput = await this.table.client.send(
           new BatchGetCommand({
             RequestItems: {
-              [this.table.tableName]: { Keys: pending, ProjectionExpression: 'sk, refersTo', ConsistentRead: true },
+              [this.table.tableName]: {
+                Keys: pending,
+                ProjectionExpression: 'sk, refersTo',
+                ConsistentRead: true,
+              },
             },
           }),
         );
@@ -183,5 +209,25 @@ export class DynamoInboundMailStore implements InboundMailStore {
       }
     }
     return found;
+  }
+}
+
+/** The attachments listed on work orders, in each work order's item collection. */
+export class DynamoAttachmentList implements AttachmentList {
+  constructor(private readonly table: TableContext) {}
+
+  async ofWorkOrder(tenantId: string, workOrderId: string): Promise<WorkOrderAttachment[]> {
+    const items = await queryAll(this.table, keys.workOrderAttachments(tenantId, workOrderId));
+    return items.map((item) => toEntity<WorkOrderAttachment>(item));
+  }
+
+  async get(tenantId: string, workOrderId: string, id: string): Promise<WorkOrderAttachment | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: keys.workOrderAttachment(tenantId, workOrderId, id),
+      }),
+    );
+    return Item ? toEntity<WorkOrderAttachment>(Item) : undefined;
   }
 }

@@ -280,7 +280,9 @@ function raw(status: number, response: RawResponse, correlationId: string): Resu
   return {
     statusCode: status,
     headers: { ...response.headers, 'content-type': response.contentType, 'x-correlation-id': correlationId },
-    body: response.body,
+    ...(typeof response.body === 'string'
+      ? { body: response.body }
+      : { body: Buffer.from(response.body).toString('base64'), isBase64Encoded: true }),
   };
 }
 

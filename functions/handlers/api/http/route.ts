@@ -7,7 +7,8 @@ import type { Metrics } from '../../../shared/metrics';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Schema = z.ZodMiniType;
 /** Bodies that are passed on as text (not parsed as JSON): `body` is then a string schema. */
-export type TextMediaType = 'text/csv' | 'text/html';
+/** Bodies other than JSON; `message/rfc822` (a raw mail) is sent as bytes. */
+export type TextMediaType = 'text/csv' | 'text/html' | 'message/rfc822';
 
 /**
  * The contract of one API route: everything the handler, the API Gateway
@@ -77,13 +78,17 @@ export interface ApiRequest<C extends RouteContract> {
 export class RawResponse {
   constructor(
     readonly contentType: string,
-    readonly body: string,
+    /** Text, or bytes (sent base64-encoded through API Gateway). */
+    readonly body: string | Uint8Array,
     readonly headers: Record<string, string> = {},
   ) {}
 }
 
-export const rawResponse = (contentType: string, body: string, headers?: Record<string, string>) =>
-  new RawResponse(contentType, body, headers);
+export const rawResponse = (
+  contentType: string,
+  body: string | Uint8Array,
+  headers?: Record<string, string>,
+) => new RawResponse(contentType, body, headers);
 
 export interface RouteImplementation<C extends RouteContract = RouteContract> {
   contract: C;
