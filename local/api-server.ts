@@ -31,6 +31,30 @@ interface CompiledRoute {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const BUCKET_PATH = '/local/mail-bucket/';
+
+/** A download link's file, as S3 answers a presigned GET (only attachments; raw mail goes through the API). */
+async function serveBucketFile(
+  res: ServerResponse,
+  bucket: { get(key: string): Promise<Uint8Array | undefined> },
+  url: URL,
+): Promise<void> {
+  let key: string;
+  try {
+    key = decodeURIComponent(url.pathname.slice(BUCKET_PATH.length));
+  } catch {
+    return send(res, gatewayError(400, 'The path is not valid percent-encoding'));
+  }
+  const body = key.startsWith('attachments/') ? await bucket.get(key).catch(() => undefined) : undefined;
+  if (!body) return send(res, gatewayError(404, `No file ${key}`));
+  const filename = url.searchParams.get('filename') ?? key.split('/').pop() ?? 'file';
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    'content-length': body.byteLength,
+  });
+  res.end(body);
+}
 
 /** Routes with fewer path parameters first, so `/devices/lookup` wins over `/devices/{id}` as in API Gateway. */
 function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
@@ -64,6 +88,8 @@ export async function startApiServer(options: {
   secret: Buffer;
   host?: string;
   functions?: Record<string, ApiFunction>;
+  /** What a presigned S3 link downloads in AWS: files served under `/local/mail-bucket/<key>`. */
+  bucket?: { get(key: string): Promise<Uint8Array | undefined> };
 }): Promise<{ url: string; server: Server }> {
   const routes = compile(options.functions ?? API_FUNCTIONS);
   const handlers = new Map<string, Promise<Handler>>();
@@ -115,6 +141,9 @@ export async function startApiServer(options: {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.bucket && method === 'GET' && url.pathname.startsWith(BUCKET_PATH)) {
+      return serveBucketFile(res, options.bucket, url);
+    }
     const candidates = routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((c) => c.match !== null);

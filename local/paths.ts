@@ -8,6 +8,7 @@ export const STATE_DIR = process.env.LOCAL_STATE_DIR ?? join(ROOT, '.local');
 export const LOCAL_DEFAULTS = {
   apiPort: Number(process.env.PORT ?? 3000),
   dynamoDbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
+  smtpPort: Number(process.env.SMTP_PORT ?? 2525),
   tableName: process.env.TABLE_NAME ?? 'fieldservice-local',
   region: 'local',
 };

@@ -7,6 +7,7 @@ import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
 import { LocalStreamPoller } from './bus/stream-poller';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
+import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
 
@@ -60,19 +61,42 @@ async function main() {
     stops.push(() => poller.stop());
 
     const table = { client: createDocumentClient(dynamo.endpoint), tableName };
-    const local = localApplication({ table, stateDir: STATE_DIR, logger, now: nowFromArgs() });
+    const apiUrl = `http://127.0.0.1:${LOCAL_DEFAULTS.apiPort}`;
+    const local = localApplication({
+      table,
+      stateDir: STATE_DIR,
+      logger,
+      now: nowFromArgs(),
+      apiUrl: () => apiUrl,
+    });
     subscribeWorkOrderMailer(bus, local.app, logger);
     local.scheduler.start();
     stops.push(() => local.scheduler.stop());
 
-    const api = await startApiServer({ app: local.app, port: LOCAL_DEFAULTS.apiPort, secret: devSecret() });
+    const api = await startApiServer({
+      app: local.app,
+      port: LOCAL_DEFAULTS.apiPort,
+      secret: devSecret(),
+      bucket: local.mailFolder,
+    });
     stops.push(() => new Promise((resolve) => api.server.close(resolve)));
+    const smtp = await startLocalMailIntake(local, {
+      port: LOCAL_DEFAULTS.smtpPort,
+      stateDir: STATE_DIR,
+      logger,
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`Port ${LOCAL_DEFAULTS.smtpPort} is in use: stop what holds it, or set SMTP_PORT`)
+        : error;
+    });
+    stops.push(() => smtp.stop());
 
     console.log(`
 Field service backend, running locally
   API            ${api.url}   (GET ${api.url}/health, GET ${api.url}/openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}, data in ${join(STATE_DIR, 'dynamodb')} (pid ${dynamo.pid})
   Event bus      ${eventsFile}
+  Mail intake    smtp://127.0.0.1:${smtp.port}   (mail for a mailbox: POST /mailboxes first; raw mail in ${local.mailFolder.dir})
   Outbox (mail)  ${local.outbox.dir}   (one .eml per mail sent)
   Scheduler      ${join(STATE_DIR, 'schedules.json')}
   Clock          ${local.clock.now().toISOString()}   (npm start -- --now <ISO> moves it, for the domain and the scheduler alike)

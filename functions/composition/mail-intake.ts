@@ -108,6 +108,8 @@ export function mailIntakeServices(
       intakePorts.attachments,
     ),
     mailboxes: mailboxService,
+    /** Whether an address is a mailbox of any tenant (the local SMTP intake refuses others at RCPT). */
+    isMailbox: async (address: string) => (await mailboxes.byAddress(address)) !== undefined,
     inboundMails: new InboundMailService(
       { ...intakePorts, mailboxById: (tenantId, id) => mailboxes.get(tenantId, id) },
       intakeOnce,

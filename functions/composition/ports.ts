@@ -1,8 +1,8 @@
 import type { TableContext } from '../adapters/dynamodb/client';
-import type { AttachmentStore } from '../domain/work-orders/attachments';
 import type { RawMailStore } from '../domain/inbound-mail/intake-ports';
 import type { ReplyTokens } from '../domain/inbound-mail/threading';
 import type { OutboundMail } from '../domain/shared/mail';
+import type { AttachmentStore } from '../domain/work-orders/attachments';
 import type { ReminderScheduler } from '../domain/work-orders/reminder';
 import { type Clock, type IdGenerator, systemClock, ulidGenerator } from '../shared/clock';
 

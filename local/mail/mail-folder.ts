@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { AttachmentStore } from '../../functions/domain/work-orders/attachments';
 import type { RawMailStore } from '../../functions/domain/inbound-mail/intake-ports';
+import type { AttachmentStore } from '../../functions/domain/work-orders/attachments';
 
 /**
  * The mail bucket on this machine: a folder with the same keys, raw mails

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { TableContext } from '../../functions/adapters/dynamodb/client';
+import { HmacReplyTokens } from '../../functions/adapters/mail/reply-tokens';
 import { type Application, compose } from '../../functions/composition/application';
 import { basePorts } from '../../functions/composition/ports';
 import type { DomainEvent } from '../../functions/domain/shared/events';
@@ -12,7 +13,9 @@ import { LOCAL_MAIL_FROM } from '../../functions/shared/config';
 import type { FunctionLogger } from '../../functions/shared/logger';
 import type { LocalEventBus } from '../bus/local-bus';
 import { LocalReminderScheduler, MovableClock } from '../scheduler/local-scheduler';
+import { LocalMailFolder } from './mail-folder';
 import { LocalOutbox } from './outbox';
+import { localReplyTokenSecret } from './reply-token-secret';
 
 /** `--now 2027-01-01T08:00:00Z` on the command line: where the one local clock starts. */
 export function nowFromArgs(argv: string[] = process.argv): Date | undefined {
@@ -42,6 +45,8 @@ export function asEventBridgeEvent(event: DomainEvent): EventBridgeEvent<string,
 export interface LocalApplication {
   app: Application;
   outbox: LocalOutbox;
+  /** The mail bucket: raw inbound mail and attachments. */
+  mailFolder: LocalMailFolder;
   scheduler: LocalReminderScheduler;
   clock: MovableClock;
 }
@@ -49,6 +54,8 @@ export interface LocalApplication {
 /**
  * The application as `npm start` runs it: one movable clock read by the
  * domain and the scheduler alike, mail as `.eml` files in `stateDir/outbox`,
+ * the mail bucket as `stateDir/mail-bucket`, reply tokens signed with a
+ * secret kept in `stateDir`,
  * reminders on the in-process scheduler (not started: `start()` it to fire).
  */
 export function localApplication(options: {
@@ -59,10 +66,16 @@ export function localApplication(options: {
   now?: Date;
   /** Keep schedules in `stateDir/schedules.json` across restarts (default: yes). */
   persistSchedules?: boolean;
+  /** The API's base URL, for attachment download links. */
+  apiUrl?: () => string;
 }): LocalApplication {
   const clock = new MovableClock();
   if (options.now) clock.moveTo(options.now);
   const outbox = new LocalOutbox(join(options.stateDir, 'outbox'), () => clock.now());
+  const mailFolder = new LocalMailFolder(join(options.stateDir, 'mail-bucket'), options.apiUrl);
+  const replyTokens = new HmacReplyTokens(() =>
+    localReplyTokenSecret(join(options.stateDir, 'reply-token.secret')),
+  );
   let app: Application | undefined;
   const scheduler = new LocalReminderScheduler(
     (due) => createReminderHandler((app as Application).workOrderMailer, options.logger)(due),
@@ -78,10 +91,12 @@ export function localApplication(options: {
       clock,
       mail: outbox,
       reminders: scheduler,
+      mailBucket: mailFolder,
+      replyTokens,
       mailFrom: process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,
     }),
   );
-  return { app, outbox, scheduler, clock };
+  return { app, outbox, mailFolder, scheduler, clock };
 }
 
 /** The work-order mailer on the local bus, as its EventBridge rule in AWS. */

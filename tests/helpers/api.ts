@@ -37,9 +37,17 @@ export async function startTestApi(
   ports: Omit<Parameters<typeof basePorts>[1], 'table'> = {},
 ): Promise<TestApi> {
   const table = await freshTable('api');
+  return startApiFor(compose(basePorts(table, ports)), table);
+}
+
+/** The API in front of an application built elsewhere (the local runtime's, with its mail folder). */
+export async function startApiFor(
+  app: Application,
+  table: TestApi['table'],
+  options: Pick<Parameters<typeof startApiServer>[0], 'bucket'> = {},
+): Promise<TestApi> {
   const secret = randomBytes(32);
-  const app = compose(basePorts(table, ports));
-  const { url, server } = await startApiServer({ app, port: 0, secret });
+  const { url, server } = await startApiServer({ app, port: 0, secret, ...options });
   return {
     url,
     app,

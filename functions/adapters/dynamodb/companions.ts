@@ -1,7 +1,7 @@
-import type { WorkOrderAttachment } from '../../domain/work-orders/attachments';
 import type { InboundMail } from '../../domain/inbound-mail/inbound-mail';
 import { ConflictError } from '../../domain/shared/errors';
 import type { Companion } from '../../domain/shared/ports';
+import type { WorkOrderAttachment } from '../../domain/work-orders/attachments';
 import { keys } from './keys';
 import type { Transaction } from './transaction';
 

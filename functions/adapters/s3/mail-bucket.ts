@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type AttachmentStore, DOWNLOAD_SECONDS } from '../../domain/work-orders/attachments';
 import type { RawMailStore } from '../../domain/inbound-mail/intake-ports';
+import { type AttachmentStore, DOWNLOAD_SECONDS } from '../../domain/work-orders/attachments';
 
 /**
  * The mail bucket: raw mails where SES's S3 action put them (under the

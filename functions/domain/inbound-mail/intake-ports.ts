@@ -1,9 +1,9 @@
-import type { Contact, CreateContactInput } from '../customers/contact';
 import type { Actor } from '../access/actor';
+import type { Contact, CreateContactInput } from '../customers/contact';
 import type { Page, PageRequest } from '../shared/entity';
 import type { OnceClaim, WriteEffects } from '../shared/ports';
-import type { WorkOrderRepository } from '../work-orders/ports';
 import type { AttachmentStore } from '../work-orders/attachments';
+import type { WorkOrderRepository } from '../work-orders/ports';
 import type { Decision, InboundMail } from './inbound-mail';
 import type { PatternMatcher } from './intake-rules';
 import type { Mailbox } from './mailbox';

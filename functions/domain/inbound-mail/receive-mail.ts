@@ -2,8 +2,8 @@ import { ClaimTakenError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { WorkOrderService } from '../work-orders/work-order-service';
 import type { Acknowledger } from './acknowledge-mail';
-import { automaticMail } from './automatic';
 import { applyDecision, recordDecision } from './apply-decision';
+import { automaticMail } from './automatic';
 import { type Decision, type InboundMail, WORK_ORDER_DECISIONS } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
 import {

@@ -1,7 +1,7 @@
 import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
-import { allMailRoutes } from './mail/routes';
 import type { RouteContract } from './http/route';
+import { allMailRoutes } from './mail/routes';
 import { allOrganisationRoutes } from './organisation/routes';
 import { systemRoutes } from './system/routes';
 import { allWorkOrderActionRoutes } from './work-order-actions/routes';

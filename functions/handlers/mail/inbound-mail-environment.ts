@@ -5,8 +5,8 @@ import { HmacReplyTokens } from '../../adapters/mail/reply-tokens';
 import { S3MailBucket } from '../../adapters/s3/mail-bucket';
 import { SesMailer } from '../../adapters/ses/mailer';
 import { fromEnvironment } from '../../composition/environment';
-import { idempotencyStore } from '../../composition/master-data';
 import { mailIntakeServices } from '../../composition/mail-intake';
+import { idempotencyStore } from '../../composition/master-data';
 import type { Ports } from '../../composition/ports';
 import { type Config, readConfig, required } from '../../shared/config';
 
