@@ -42,6 +42,8 @@ export function mailIntakeServices(
   let useCases: WorkOrderService | undefined;
   const workOrderUseCases = () => (useCases ??= workOrderServices(ports, master).workOrders);
   const bucket = () => requirePort(ports, 'mailBucket');
+  const contactsByEmail = async (tenantId: string, email: string) =>
+    (await master.contacts.byEmail(tenantId, email, { limit: 10 })).items;
   const tokens = () => requirePort(ports, 'replyTokens');
   const intakePorts: IntakePorts = {
     mailboxes,
@@ -52,19 +54,16 @@ export function mailIntakeServices(
     threads: threadLookups({
       messages: store,
       workOrders,
-      contacts: {
-        byEmail: async (tenantId, email) =>
-          (await master.contacts.byEmail(tenantId, email, { limit: 10 })).items,
-      },
+      contacts: { byEmail: contactsByEmail },
     }),
     tokens: {
       sign: async (tenantId, workOrderId) => tokens().sign(tenantId, workOrderId),
       verify: async (tenantId, token) => tokens().verify(tenantId, token),
     },
     contacts: {
-      byEmail: async (tenantId, email) =>
-        (await master.contacts.byEmail(tenantId, email, { limit: 10 })).items,
-      create: (actor, input) => contacts.create(actor, input),
+      get: (tenantId, id) => master.contacts.get(tenantId, id),
+      byEmail: contactsByEmail,
+      create: (actor, input, claims) => contacts.create(actor, input, claims),
     },
     attachments: {
       put: (key, content, mimeType) => bucket().put(key, content, mimeType),

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
  * their own licences and are test input only.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MAIL_CORPUS_DIR = path.resolve(repoRoot, '../shared/mail-corpus');
+export const MAIL_CORPUS_DIR = process.env.MAIL_CORPUS_DIR
+  ? path.resolve(process.env.MAIL_CORPUS_DIR)
+  : path.resolve(repoRoot, '../shared/mail-corpus');
 
 export interface CorpusEntry {
   file: string;
@@ -21,7 +23,8 @@ export interface CorpusEntry {
 function missing(what: string): Error {
   return new Error(
     `Mail corpus not found: ${what} does not exist. The mail tests read the shared corpus from ` +
-      `${MAIL_CORPUS_DIR} (../shared/mail-corpus next to the repository); put it there, these tests do not skip.`,
+      `${MAIL_CORPUS_DIR} (../shared/mail-corpus next to the repository, or MAIL_CORPUS_DIR); ` +
+      'put it there, these tests do not skip.',
   );
 }
 

@@ -1,7 +1,7 @@
 import { ValidationError } from '../shared/errors';
 import type { OutboundMail } from '../shared/mail';
 import type { ServiceContext } from '../shared/master-data-service';
-import { type MailClaims, type MailTarget, sendOnce } from '../work-orders/mail-once';
+import { MailBeingSentError, type MailClaims, type MailTarget, sendOnce } from '../work-orders/mail-once';
 import type { WorkOrderRepository } from '../work-orders/ports';
 import { acknowledgementOf } from './acknowledgement';
 import type { AcknowledgementOutcome, InboundMail } from './inbound-mail';
@@ -23,7 +23,8 @@ export interface AcknowledgerPorts {
  * Acknowledgements: at most one per sender and work order (a mail claim), at
  * most the mailbox's number per sender and hour (one claim per slot), so that
  * a broken autoresponder cannot keep us answering. The Message-ID it goes out
- * with is remembered as one of the work order's thread.
+ * with is remembered as one of the work order's thread. Undefined when a
+ * concurrent delivery of the same mail is sending it.
  */
 export class Acknowledger {
   constructor(
@@ -35,7 +36,7 @@ export class Acknowledger {
     mailbox: Mailbox,
     mail: InboundMail,
     message: ParsedMessage,
-  ): Promise<AcknowledgementOutcome> {
+  ): Promise<AcknowledgementOutcome | undefined> {
     const settings = settingsOf(mailbox);
     if (!settings.acknowledgement.enabled)
       return { outcome: 'skipped', reason: 'The mailbox sends no acknowledgements' };
@@ -82,6 +83,8 @@ export class Acknowledger {
     } catch (error) {
       // An address no mail can be composed for will not get better with retries; anything else may.
       if (error instanceof ValidationError) return { outcome: 'skipped', reason: error.message };
+      // A concurrent delivery of the same mail is sending it; if it dies, its own retry takes over.
+      if (error instanceof MailBeingSentError) return undefined;
       throw error;
     }
   }

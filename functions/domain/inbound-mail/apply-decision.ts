@@ -1,5 +1,6 @@
 import type { SystemActor } from '../access/actor';
 import type { Contact } from '../customers/contact';
+import { ClaimTakenError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
 import type { WorkOrderAttachment } from '../work-orders/attachments';
@@ -116,20 +117,34 @@ function withinReopenWindow(deps: DecisionDeps, mailbox: Mailbox, workOrder: Wor
   return deps.context.clock.now().getTime() - closed <= days * 24 * 3600 * 1000;
 }
 
-/** The contact of a sender address, or a new one when the mailbox creates contacts. */
+/**
+ * The contact of a sender address, or a new one when the mailbox creates
+ * contacts. The new contact is claimed by its address, so mails of a new
+ * sender arriving together make one contact (the address index is read
+ * eventually consistently; the claim names the contact at once).
+ */
 async function senderContact(
   deps: DecisionDeps,
   mailbox: Mailbox,
   sender: string,
 ): Promise<Contact | undefined> {
   if (!sender.includes('@')) return undefined;
-  const [known] = await deps.ports.contacts.byEmail(mailbox.tenantId, sender);
+  const { contacts, store } = deps.ports;
+  const [known] = await contacts.byEmail(mailbox.tenantId, sender);
   if (known) return known;
+  const claimed = await store.claimed(mailbox.tenantId, CLAIM_SCOPES.senderContact, sender);
+  if (claimed) return contacts.get(mailbox.tenantId, claimed);
   if (settingsOf(mailbox).unknownSenders === 'hold') return undefined;
-  return deps.ports.contacts.create(deps.actor, {
-    lastName: sender.slice(0, sender.indexOf('@')).slice(0, 100),
-    email: sender,
-  });
+  const name = sender.slice(0, sender.indexOf('@')).slice(0, 100);
+  try {
+    return await contacts.create(deps.actor, { lastName: name, email: sender }, [
+      { kind: 'once', scope: CLAIM_SCOPES.senderContact, key: sender },
+    ]);
+  } catch (error) {
+    if (!(error instanceof ClaimTakenError)) throw error;
+    const id = await store.claimed(mailbox.tenantId, CLAIM_SCOPES.senderContact, sender);
+    return id ? contacts.get(mailbox.tenantId, id) : undefined;
+  }
 }
 
 /** What the customer wrote this time, bounded; the raw mail keeps the rest. */

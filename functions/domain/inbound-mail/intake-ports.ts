@@ -1,7 +1,7 @@
 import type { Actor } from '../access/actor';
 import type { Contact, CreateContactInput } from '../customers/contact';
 import type { Page, PageRequest } from '../shared/entity';
-import type { OnceClaim, WriteEffects } from '../shared/ports';
+import type { Claim, OnceClaim, WriteEffects } from '../shared/ports';
 import type { AttachmentStore } from '../work-orders/attachments';
 import type { WorkOrderRepository } from '../work-orders/ports';
 import type { Decision, InboundMail } from './inbound-mail';
@@ -53,8 +53,9 @@ export interface IntakePorts {
   threads: ThreadLookups;
   tokens: ReplyTokens;
   contacts: {
+    get(tenantId: string, id: string): Promise<Contact | undefined>;
     byEmail(tenantId: string, email: string): Promise<Contact[]>;
-    create(actor: Actor, input: CreateContactInput): Promise<Contact>;
+    create(actor: Actor, input: CreateContactInput, claims: readonly Claim[]): Promise<Contact>;
   };
   attachments: AttachmentStore;
   matcher: PatternMatcher;

@@ -1,4 +1,4 @@
-import { ClaimTakenError } from '../shared/errors';
+import { ClaimTakenError, VersionConflictError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { WorkOrderService } from '../work-orders/work-order-service';
 import type { Acknowledger } from './acknowledge-mail';
@@ -197,13 +197,19 @@ export class MailIntake {
     const parsed = message ?? (await this.reparse(mail));
     if (!parsed) return;
     const outcome = await this.acknowledger.acknowledge(mailbox, mail, parsed);
+    if (!outcome) return;
     const next: InboundMail = {
       ...mail,
       acknowledgement: outcome,
       version: mail.version + 1,
       updatedAt: this.now(),
     };
-    await this.ports.store.update(mail, next);
+    try {
+      await this.ports.store.update(mail, next);
+    } catch (error) {
+      // A concurrent delivery of the same mail recorded its acknowledgement first.
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
   }
 
   private async reparse(mail: InboundMail): Promise<ParsedMessage | undefined> {

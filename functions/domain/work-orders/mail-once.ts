@@ -39,6 +39,15 @@ export interface MailClaims {
   release(target: MailTarget): Promise<void>;
 }
 
+/** Another invocation holds the claim and is sending the mail now. */
+export class MailBeingSentError extends ConflictError {
+  constructor(target: MailTarget) {
+    super(
+      `Mail ${JSON.stringify(target.purpose)} of work order ${target.workOrderId} is being sent by another invocation`,
+    );
+  }
+}
+
 /** Twice the timeout of the functions that send (30 s): a claim older than this was abandoned. */
 export const MAIL_CLAIM_LEASE_SECONDS = 60;
 
@@ -76,11 +85,7 @@ export async function sendOnce(
   const state = await claims.claim(target, MAIL_CLAIM_LEASE_SECONDS);
   if (state === 'sent') return { outcome: 'already-sent' };
   // Throwing makes Lambda retry later: by then the other sender finished, or its lease ran out.
-  if (state === 'busy') {
-    throw new ConflictError(
-      `Mail ${JSON.stringify(target.purpose)} of work order ${target.workOrderId} is being sent by another invocation`,
-    );
-  }
+  if (state === 'busy') throw new MailBeingSentError(target);
   let messageId: string;
   try {
     const content = await compose();
