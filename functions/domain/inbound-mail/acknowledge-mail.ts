@@ -75,7 +75,7 @@ export class Acknowledger {
       if (sent.outcome !== 'sent') return sent;
       await this.ports.store.claimOnce(mail.tenantId, {
         kind: 'once',
-        scope: CLAIM_SCOPES.message,
+        scope: CLAIM_SCOPES.sentMessage,
         key: sent.messageId,
         refersTo: workOrder.id,
       });

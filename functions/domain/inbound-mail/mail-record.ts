@@ -13,6 +13,8 @@ export const CLAIM_SCOPES = {
   replay: 'replay',
   /** The mail's Message-ID (or content digest): a resend; the claim names the work order of its thread. */
   message: 'message-id',
+  /** A Message-ID we sent (an acknowledgement): names the work order a reply to it belongs to. */
+  sentMessage: 'sent-message-id',
   /** The contact made for an unknown sender address: one, however many of its mails arrive at once. */
   senderContact: 'sender-contact',
   /** One slot per new work order from a sender in an hour. */

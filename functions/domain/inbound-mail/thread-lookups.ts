@@ -3,7 +3,10 @@ import type { WorkOrderRepository } from '../work-orders/ports';
 import { CLAIM_SCOPES } from './mail-record';
 import type { ThreadLookups } from './threading';
 
-/** Most Message-IDs of one mail looked up: `References` of a long thread are trimmed to the newest. */
+/**
+ * Most Message-IDs of one mail looked up (each in two scopes, one BatchGet):
+ * `References` of a long thread are trimmed to the newest.
+ */
 const MAX_REFERENCED = 50;
 
 /**
@@ -13,14 +16,17 @@ const MAX_REFERENCED = 50;
  */
 export function threadLookups(ports: {
   messages: {
-    workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>>;
+    workOrdersOfMessages(tenantId: string, ids: string[], scopes: string[]): Promise<Map<string, string>>;
   };
   workOrders: Pick<WorkOrderRepository, 'get' | 'findByNumber'>;
   contacts: { byEmail(tenantId: string, email: string): Promise<Contact[]> };
 }): ThreadLookups {
   return {
     byMessageIds: (tenantId, ids) =>
-      ports.messages.workOrdersOfMessages(tenantId, ids.slice(0, MAX_REFERENCED), CLAIM_SCOPES.message),
+      ports.messages.workOrdersOfMessages(tenantId, ids.slice(0, MAX_REFERENCED), [
+        CLAIM_SCOPES.message,
+        CLAIM_SCOPES.sentMessage,
+      ]),
     workOrderExists: async (tenantId, id) => (await ports.workOrders.get(tenantId, id)) !== undefined,
     numberedForSender: async (tenantId, number, sender) => {
       const workOrder = await ports.workOrders.findByNumber(tenantId, number);

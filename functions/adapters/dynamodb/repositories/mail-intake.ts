@@ -182,14 +182,21 @@ export class DynamoInboundMailStore implements InboundMailStore {
     await tx.commit();
   }
 
-  /** For each Message-ID whose claim names a work order, that work order (BatchGet, 100 keys at a time). */
-  async workOrdersOfMessages(tenantId: string, ids: string[], scope: string): Promise<Map<string, string>> {
+  /**
+   * For each Message-ID whose claim (in any of the scopes) names a work
+   * order, that work order: one BatchGet for up to 100 keys.
+   */
+  async workOrdersOfMessages(
+    tenantId: string,
+    ids: string[],
+    scopes: string[],
+  ): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (let start = 0; start < ids.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = ids.slice(start, start + 100).map((id) => {
-        const { pk, sk } = keys.claim(tenantId, scope, id);
-        return { pk, sk };
-      });
+    const all = ids.flatMap((id) => scopes.map((scope) => keys.claim(tenantId, scope, id)));
+    for (let start = 0; start < all.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = all
+        .slice(start, start + 100)
+        .map(({ pk, sk }) => ({ pk, sk }));
       for (let round = 0; pending && pending.length > 0 && round < 5; round++) {
         const response: BatchGetCommandOutput = await this.table.client.send(
           new BatchGetCommand({
