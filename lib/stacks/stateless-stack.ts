@@ -20,10 +20,9 @@ import { FUNCTION_ENV } from '../config/function-environment';
 import { AsyncFunction } from '../constructs/async-function';
 import { DomainEventBus } from '../constructs/event-bus';
 import { ServiceApi } from '../constructs/http-api';
-import { MailSender } from '../constructs/mail-sender';
-import { ScheduleGroup } from '../constructs/schedule-group';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
+import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
 
 /** What the stateless stack uses from the stateful one; `StatefulStack` provides all of it. */
 export interface StatefulResources {
@@ -38,18 +37,6 @@ export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
   /** Mail domain and SES availability; the inbound-mail flow reads them. */
   readonly settings: RegionSettings;
-}
-
-/** Print, forward and reminders: what runs outside the API for them. */
-export interface WorkOrderActionResources {
-  /** Mails forwarded work orders (EventBridge rule on `WorkOrderForwarded`). */
-  readonly mailer: AsyncFunction;
-  /** Invoked by each reminder's one-time schedule. */
-  readonly reminder: AsyncFunction;
-  /** Where the work-order-actions API function creates one schedule per reminder. */
-  readonly reminderSchedules: ScheduleGroup;
-  /** `service@<mailDomain>`: the sender of every mail. */
-  readonly mailSender: MailSender;
 }
 
 /** What the identity provisioner calls on the user pool (functions/adapters/cognito/identity-directory.ts). */
@@ -117,7 +104,12 @@ export class StatelessStack extends Stack {
     });
 
     this.identityProvisioner = this.createIdentityProvisioner(stateful);
-    this.workOrderActions = this.createWorkOrderActions(stateful);
+    this.workOrderActions = createWorkOrderActions(this, {
+      api: this.api,
+      eventBus: this.eventBus,
+      table: stateful.table,
+      mailDomain: this.settings.mailDomain,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
@@ -155,45 +147,5 @@ export class StatelessStack extends Stack {
       provisioner,
     );
     return provisioner;
-  }
-
-  /**
-   * Forward and reminders. The mailer follows `WorkOrderForwarded` on the bus;
-   * each reminder is a one-time schedule in this stack's group, created by the
-   * work-order-actions API function, that invokes the reminder function. Both
-   * send through SES as `service@<mailDomain>`, and only as that domain.
-   */
-  private createWorkOrderActions(stateful: StatefulResources): WorkOrderActionResources {
-    const mailSender = new MailSender(this, this.settings.mailDomain);
-
-    const mailer = new AsyncFunction(this, 'WorkOrderMailer', {
-      entry: EVENT_FUNCTIONS['work-order-mailer'].entry,
-      description: 'Mails forwarded work orders',
-      failureImpact: 'Forwarded work orders could not be mailed',
-      // MAIL_CLAIM_LEASE_SECONDS (60) is twice this: a claim older than that was abandoned.
-      timeout: Duration.seconds(30),
-    }).bindTable(stateful.table, 'readWrite');
-    mailSender.allowSending(mailer);
-    this.eventBus.subscribe(
-      'WorkOrderForwardedEvents',
-      'Forwarded work orders, to be mailed',
-      EVENT_FUNCTIONS['work-order-mailer'].events,
-      mailer,
-    );
-
-    const reminder = new AsyncFunction(this, 'Reminder', {
-      entry: EVENT_FUNCTIONS.reminder.entry,
-      description: 'Fires due work-order reminders and mails the user',
-      failureImpact: 'Due reminders could not be fired or mailed',
-      timeout: Duration.seconds(30),
-    }).bindTable(stateful.table, 'readWrite');
-    mailSender.allowSending(reminder);
-
-    const reminderSchedules = new ScheduleGroup(this, 'ReminderSchedules');
-    const actionsApi = this.api.function('work-order-actions');
-    reminderSchedules.allowScheduling(actionsApi, reminder);
-    mailSender.nameSender(actionsApi);
-
-    return { mailer, reminder, reminderSchedules, mailSender };
   }
 }
