@@ -24,6 +24,13 @@ export const configSchema = z.object({
   REMINDER_TARGET_ARN: optionalText,
   SCHEDULER_ROLE_ARN: optionalText,
   REMINDER_DLQ_ARN: optionalText,
+  /** Inbound mail: the bucket SES stores raw mail in (attachments go there too) and the prefix of raw mail. */
+  MAIL_BUCKET: optionalText,
+  RAW_MAIL_PREFIX: optionalText,
+  /** The domain whose every address the region's receipt rule takes. */
+  MAIL_DOMAIN: optionalText,
+  /** The secret that signs plus-address reply tokens (HMAC). */
+  THREAD_TOKEN_SECRET_ARN: optionalText,
   LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error'])),
 });
 

@@ -11,15 +11,19 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
 import { API_FUNCTIONS } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionSettings } from '../config/app-config';
 import { FUNCTION_ENV } from '../config/function-environment';
+import { inboundMailNames } from '../config/inbound-mail-names';
+import { INBOUND_MAIL_OUTPUTS } from '../config/stack-names';
 import { AsyncFunction } from '../constructs/async-function';
 import { DomainEventBus } from '../constructs/event-bus';
 import { ServiceApi } from '../constructs/http-api';
+import { InboundMail } from '../constructs/inbound-mail';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
 import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
@@ -31,6 +35,8 @@ export interface StatefulResources {
   readonly mailBucket: s3.IBucket;
   readonly userPool: cognito.IUserPool;
   readonly apiClient: cognito.IUserPoolClient;
+  /** Set where SES receives mail (`settings.sesReceiving`). */
+  readonly threadTokenSecret?: secretsmanager.ISecret | undefined;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -56,8 +62,9 @@ const DEPLOYED_LOGICAL_IDS = new DeployedLogicalIds(STATELESS_MOVED_PATHS);
 
 /**
  * The code and its wiring: the HTTP API and its Lambdas, the event bus, the
- * outbox publisher, the identity provisioner and the work-order actions. Holds
- * no data of its own, so it can be destroyed and redeployed at will.
+ * outbox publisher, the identity provisioner, the work-order actions and, where
+ * SES receives mail, inbound mail. Holds no data of its own, so it can be
+ * destroyed and redeployed at will.
  */
 export class StatelessStack extends Stack {
   readonly settings: RegionSettings;
@@ -66,6 +73,8 @@ export class StatelessStack extends Stack {
   readonly outboxPublisher: AsyncFunction;
   readonly identityProvisioner: AsyncFunction;
   readonly workOrderActions: WorkOrderActionResources;
+  /** Only where `settings.sesReceiving`. */
+  readonly inboundMail: InboundMail | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -110,6 +119,7 @@ export class StatelessStack extends Stack {
       table: stateful.table,
       mailDomain: this.settings.mailDomain,
     });
+    this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
@@ -120,6 +130,29 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: stateful.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'MailBucketName', { value: stateful.mailBucket.bucketName });
+  }
+
+  /** SES receiving for the mail domain; the re-drive script finds the handler and its queue by these outputs. */
+  private createInboundMail(stateful: StatefulResources): InboundMail {
+    if (!stateful.threadTokenSecret) {
+      throw new Error(`${this.node.id} receives mail but was given no thread token secret`);
+    }
+    const inboundMail = new InboundMail(this, 'InboundMail', {
+      mailDomain: this.settings.mailDomain,
+      names: inboundMailNames(this.region),
+      mailBucket: stateful.mailBucket,
+      table: stateful.table,
+      threadTokenSecret: stateful.threadTokenSecret,
+      mailSender: this.workOrderActions.mailSender,
+    });
+    new CfnOutput(this, INBOUND_MAIL_OUTPUTS.failureQueueUrl, {
+      value: inboundMail.handler.deadLetterQueue.queueUrl,
+      description: 'Received mail the inbound handler failed on (npm run mail:redrive)',
+    });
+    new CfnOutput(this, INBOUND_MAIL_OUTPUTS.functionName, {
+      value: inboundMail.handler.function.functionName,
+    });
+    return inboundMail;
   }
 
   protected override allocateLogicalId(element: CfnElement): string {
