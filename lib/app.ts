@@ -1,6 +1,7 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AppConfig } from './config/app-config';
+import { stackNames } from './config/stack-names';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
@@ -10,10 +11,7 @@ export interface RegionStacks {
   readonly stateless: StatelessStack;
 }
 
-export const stackNames = (region: string) => ({
-  stateful: `FieldService-Stateful-${region}`,
-  stateless: `FieldService-Stateless-${region}`,
-});
+export { stackNames } from './config/stack-names';
 
 /** The AWS Solutions checks every synth runs; acknowledged rules are written into the templates. */
 export function awsSolutionsChecks(app: App): AwsSolutionsChecks {

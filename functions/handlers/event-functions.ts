@@ -23,4 +23,8 @@ export const EVENT_FUNCTIONS = {
     entry: 'functions/handlers/schedules/reminder.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per reminder)',
   },
+  'inbound-mail': {
+    entry: 'functions/handlers/mail/inbound-mail.ts',
+    trigger: 'SES receipt rule (asynchronous Lambda action, after the S3 action stored the raw mail)',
+  },
 } as const;

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, type DynamoEventSourceProps, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -26,9 +27,26 @@ import {
  */
 export type AsyncInvocation = 'events' | 'stream';
 
+/**
+ * How the queue receives what an `events` function failed on, once Lambda's two
+ * retries (or six hours) are spent:
+ * - `dead-letter-queue`: the message body is the event alone; the error is in
+ *   the message attributes, without a stack or an attempt count.
+ * - `on-failure-destination`: the message is Lambda's invocation record: the
+ *   event as `requestPayload`, the error as `responsePayload`, the condition
+ *   and attempt count in `requestContext`. For functions whose failures are
+ *   re-driven by a script that reports what failed and why.
+ */
+export type FailureDelivery = 'dead-letter-queue' | 'on-failure-destination';
+
 export interface AsyncFunctionProps extends Omit<ServiceFunctionProps, 'deadLetterQueue'> {
   /** @default 'events' */
   readonly invokedBy?: AsyncInvocation;
+  /**
+   * Only for `invokedBy: 'events'`; a stream's failures always arrive as on-failure records.
+   * @default 'dead-letter-queue'
+   */
+  readonly failureDelivery?: FailureDelivery;
   /** What stays undone while messages wait in the queue, e.g. "Forwarded work orders could not be mailed". */
   readonly failureImpact: string;
 }
@@ -50,9 +68,11 @@ export class AsyncFunction extends Construct implements iam.IGrantable {
    * Encrypted, TLS-only, 14 days. How a message is re-driven once the cause is
    * fixed depends on `invokedBy` (steps in docs/deploy.md, "Re-driving a
    * dead-letter queue"):
-   * - `events`: the message body is the original event; invoke the function
-   *   asynchronously with it (`aws lambda invoke --invocation-type Event`), then
-   *   delete the message. Events from the bus may instead be put on it again.
+   * - `events`: the message body is the original event (with
+   *   `on-failure-destination`, the record's `requestPayload`); invoke the
+   *   function asynchronously with it (`aws lambda invoke --invocation-type
+   *   Event`), then delete the message. Events from the bus may instead be put
+   *   on it again.
    * - `stream`: the message names the stream, the shard and the first and last
    *   sequence numbers of the failed batch; read that range while the stream
    *   still holds it (24 h) and invoke the function with those records.
@@ -63,8 +83,12 @@ export class AsyncFunction extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: AsyncFunctionProps) {
     super(scope, id);
-    const { invokedBy = 'events', failureImpact, ...functionProps } = props;
+    const { invokedBy = 'events', failureDelivery, failureImpact, ...functionProps } = props;
     this.invokedBy = invokedBy;
+    if (invokedBy === 'stream' && failureDelivery !== undefined) {
+      throw new Error(`${this.node.path} reads a stream: its failures always arrive as on-failure records`);
+    }
+    const toDestination = failureDelivery === 'on-failure-destination';
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -75,23 +99,36 @@ export class AsyncFunction extends Construct implements iam.IGrantable {
     this.serviceFunction = new ServiceFunction(this, 'Default', {
       ...functionProps,
       // A stream invocation is synchronous: its failures reach the queue through the mapping's on-failure destination.
-      ...(invokedBy === 'events' ? { deadLetterQueue: this.deadLetterQueue } : {}),
+      ...(invokedBy === 'events' && !toDestination ? { deadLetterQueue: this.deadLetterQueue } : {}),
     });
 
-    if (invokedBy === 'stream') {
+    if (toDestination) {
+      this.function.configureAsyncInvoke({
+        onFailure: new SqsDestination(this.deadLetterQueue),
+        // Lambda's defaults, written out: the handler must be idempotent for exactly these.
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
+    }
+    if (invokedBy === 'stream' || toDestination) {
+      const failuresOf = toDestination ? 'asynchronous invocations' : 'a stream mapping';
       Validations.of(this.deadLetterQueue.node.defaultChild ?? this.deadLetterQueue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason:
-          'This queue is itself the on-failure destination of a stream mapping (cdk-nag only recognises ' +
-          'queue redrive and Lambda DeadLetterConfig as DLQ use); it needs no DLQ of its own.',
+          `This queue is itself the on-failure destination of ${failuresOf} ` +
+          '(cdk-nag only recognises queue redrive and Lambda DeadLetterConfig as DLQ use); it needs no DLQ ' +
+          'of its own.',
       });
+    }
+    if (invokedBy === 'stream') {
       this.node.addValidation({
         validate: () =>
           this.streamConsumed ? [] : [`${this.node.path} is invoked by a stream it never reads`],
       });
     }
 
-    this.alarm('DeadLetterQueueNotEmpty', `${failureImpact} and wait in the dead-letter queue`, {
+    const queueKind = toDestination ? 'on-failure' : 'dead-letter';
+    this.alarm('DeadLetterQueueNotEmpty', `${failureImpact} and wait in the ${queueKind} queue`, {
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,

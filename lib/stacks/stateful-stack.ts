@@ -2,11 +2,14 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition';
 import { ROLES } from '../../functions/domain/access/principal';
 import { CLAIMS } from '../../functions/handlers/api/http/claims';
 import type { RegionSettings } from '../config/app-config';
+import { inboundMailNames } from '../config/inbound-mail-names';
+import { InboundMailStorage } from '../constructs/inbound-mail-storage';
 
 export interface StatefulStackProps extends StackProps {
   readonly settings: RegionSettings;
@@ -17,8 +20,9 @@ const TENANT_ATTRIBUTE = CLAIMS.tenant.replace(/^custom:/, '');
 
 /**
  * Everything that holds data and must outlive any deployment of the code: the
- * table, the mail bucket and the user pool. All of it is retained when the
- * stack is deleted, and the stack itself is termination-protected.
+ * table, the mail bucket, the user pool and, where SES receives mail, the
+ * reply-token secret. All of it is retained when the stack is deleted, and the
+ * stack itself is termination-protected.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
@@ -28,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly accessLogBucket: s3.Bucket;
   readonly userPool: cognito.UserPool;
   readonly apiClient: cognito.UserPoolClient;
+  /** Only where `settings.sesReceiving`: signs plus-address reply tokens. */
+  readonly threadTokenSecret: secretsmanager.Secret | undefined;
   readonly settings: RegionSettings;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -40,6 +46,12 @@ export class StatefulStack extends Stack {
     this.mailBucket = this.createMailBucket(this.accessLogBucket);
     this.userPool = this.createUserPool();
     this.apiClient = this.createApiClient(this.userPool);
+    this.threadTokenSecret = props.settings.sesReceiving
+      ? new InboundMailStorage(this, 'InboundMail', {
+          mailBucket: this.mailBucket,
+          names: inboundMailNames(this.region),
+        }).threadTokenSecret
+      : undefined;
   }
 
   private createTable(): dynamodb.TableV2 {
@@ -87,7 +99,7 @@ export class StatefulStack extends Stack {
     return bucket;
   }
 
-  /** Raw inbound mail (as SES stores it) and work-order attachments. */
+  /** Raw inbound mail (as SES stores it, under `inbound/<region>/`) and work-order attachments. */
   private createMailBucket(accessLogs: s3.IBucket): s3.Bucket {
     return new s3.Bucket(this, 'MailBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -11,19 +11,22 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { OUTBOX_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
 import { API_FUNCTIONS } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionSettings } from '../config/app-config';
 import { FUNCTION_ENV } from '../config/function-environment';
+import { inboundMailNames } from '../config/inbound-mail-names';
+import { INBOUND_MAIL_OUTPUTS } from '../config/stack-names';
 import { AsyncFunction } from '../constructs/async-function';
 import { DomainEventBus } from '../constructs/event-bus';
 import { ServiceApi } from '../constructs/http-api';
-import { MailSender } from '../constructs/mail-sender';
-import { ScheduleGroup } from '../constructs/schedule-group';
+import { InboundMail } from '../constructs/inbound-mail';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
+import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
 
 /** What the stateless stack uses from the stateful one; `StatefulStack` provides all of it. */
 export interface StatefulResources {
@@ -32,24 +35,14 @@ export interface StatefulResources {
   readonly mailBucket: s3.IBucket;
   readonly userPool: cognito.IUserPool;
   readonly apiClient: cognito.IUserPoolClient;
+  /** Set where SES receives mail (`settings.sesReceiving`). */
+  readonly threadTokenSecret?: secretsmanager.ISecret | undefined;
 }
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
   /** Mail domain and SES availability; the inbound-mail flow reads them. */
   readonly settings: RegionSettings;
-}
-
-/** Print, forward and reminders: what runs outside the API for them. */
-export interface WorkOrderActionResources {
-  /** Mails forwarded work orders (EventBridge rule on `WorkOrderForwarded`). */
-  readonly mailer: AsyncFunction;
-  /** Invoked by each reminder's one-time schedule. */
-  readonly reminder: AsyncFunction;
-  /** Where the work-order-actions API function creates one schedule per reminder. */
-  readonly reminderSchedules: ScheduleGroup;
-  /** `service@<mailDomain>`: the sender of every mail. */
-  readonly mailSender: MailSender;
 }
 
 /** What the identity provisioner calls on the user pool (functions/adapters/cognito/identity-directory.ts). */
@@ -69,8 +62,9 @@ const DEPLOYED_LOGICAL_IDS = new DeployedLogicalIds(STATELESS_MOVED_PATHS);
 
 /**
  * The code and its wiring: the HTTP API and its Lambdas, the event bus, the
- * outbox publisher, the identity provisioner and the work-order actions. Holds
- * no data of its own, so it can be destroyed and redeployed at will.
+ * outbox publisher, the identity provisioner, the work-order actions and, where
+ * SES receives mail, inbound mail. Holds no data of its own, so it can be
+ * destroyed and redeployed at will.
  */
 export class StatelessStack extends Stack {
   readonly settings: RegionSettings;
@@ -79,6 +73,8 @@ export class StatelessStack extends Stack {
   readonly outboxPublisher: AsyncFunction;
   readonly identityProvisioner: AsyncFunction;
   readonly workOrderActions: WorkOrderActionResources;
+  /** Only where `settings.sesReceiving`. */
+  readonly inboundMail: InboundMail | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -117,7 +113,13 @@ export class StatelessStack extends Stack {
     });
 
     this.identityProvisioner = this.createIdentityProvisioner(stateful);
-    this.workOrderActions = this.createWorkOrderActions(stateful);
+    this.workOrderActions = createWorkOrderActions(this, {
+      api: this.api,
+      eventBus: this.eventBus,
+      table: stateful.table,
+      mailDomain: this.settings.mailDomain,
+    });
+    this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
@@ -128,6 +130,29 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: stateful.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'MailBucketName', { value: stateful.mailBucket.bucketName });
+  }
+
+  /** SES receiving for the mail domain; the re-drive script finds the handler and its queue by these outputs. */
+  private createInboundMail(stateful: StatefulResources): InboundMail {
+    if (!stateful.threadTokenSecret) {
+      throw new Error(`${this.node.id} receives mail but was given no thread token secret`);
+    }
+    const inboundMail = new InboundMail(this, 'InboundMail', {
+      mailDomain: this.settings.mailDomain,
+      names: inboundMailNames(this.region),
+      mailBucket: stateful.mailBucket,
+      table: stateful.table,
+      threadTokenSecret: stateful.threadTokenSecret,
+      mailSender: this.workOrderActions.mailSender,
+    });
+    new CfnOutput(this, INBOUND_MAIL_OUTPUTS.failureQueueUrl, {
+      value: inboundMail.handler.deadLetterQueue.queueUrl,
+      description: 'Received mail the inbound handler failed on (npm run mail:redrive)',
+    });
+    new CfnOutput(this, INBOUND_MAIL_OUTPUTS.functionName, {
+      value: inboundMail.handler.function.functionName,
+    });
+    return inboundMail;
   }
 
   protected override allocateLogicalId(element: CfnElement): string {
@@ -155,45 +180,5 @@ export class StatelessStack extends Stack {
       provisioner,
     );
     return provisioner;
-  }
-
-  /**
-   * Forward and reminders. The mailer follows `WorkOrderForwarded` on the bus;
-   * each reminder is a one-time schedule in this stack's group, created by the
-   * work-order-actions API function, that invokes the reminder function. Both
-   * send through SES as `service@<mailDomain>`, and only as that domain.
-   */
-  private createWorkOrderActions(stateful: StatefulResources): WorkOrderActionResources {
-    const mailSender = new MailSender(this, this.settings.mailDomain);
-
-    const mailer = new AsyncFunction(this, 'WorkOrderMailer', {
-      entry: EVENT_FUNCTIONS['work-order-mailer'].entry,
-      description: 'Mails forwarded work orders',
-      failureImpact: 'Forwarded work orders could not be mailed',
-      // MAIL_CLAIM_LEASE_SECONDS (60) is twice this: a claim older than that was abandoned.
-      timeout: Duration.seconds(30),
-    }).bindTable(stateful.table, 'readWrite');
-    mailSender.allowSending(mailer);
-    this.eventBus.subscribe(
-      'WorkOrderForwardedEvents',
-      'Forwarded work orders, to be mailed',
-      EVENT_FUNCTIONS['work-order-mailer'].events,
-      mailer,
-    );
-
-    const reminder = new AsyncFunction(this, 'Reminder', {
-      entry: EVENT_FUNCTIONS.reminder.entry,
-      description: 'Fires due work-order reminders and mails the user',
-      failureImpact: 'Due reminders could not be fired or mailed',
-      timeout: Duration.seconds(30),
-    }).bindTable(stateful.table, 'readWrite');
-    mailSender.allowSending(reminder);
-
-    const reminderSchedules = new ScheduleGroup(this, 'ReminderSchedules');
-    const actionsApi = this.api.function('work-order-actions');
-    reminderSchedules.allowScheduling(actionsApi, reminder);
-    mailSender.nameSender(actionsApi);
-
-    return { mailer, reminder, reminderSchedules, mailSender };
   }
 }

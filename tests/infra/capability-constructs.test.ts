@@ -87,6 +87,47 @@ describe('AsyncFunction', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge' });
   });
 
+  it('with an on-failure destination: the queue receives invocation records instead of bare events', () => {
+    const stack = unbundledStack();
+    const fn = new AsyncFunction(stack, 'Worker', asyncProps({ failureDelivery: 'on-failure-destination' }));
+    const template = Template.fromStack(stack);
+    const queue = logicalIdOf(stack, fn.deadLetterQueue);
+
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(stack, fn.function) },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    const lambda = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    expect(lambda?.Properties.DeadLetterConfig).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', queueAlarm(queue));
+  });
+
+  it('refuses a failure delivery for a stream, whose failures always arrive as on-failure records', () => {
+    const stack = unbundledStack();
+
+    expect(
+      () =>
+        new AsyncFunction(
+          stack,
+          'Reader',
+          asyncProps({ invokedBy: 'stream', failureDelivery: 'on-failure-destination' }),
+        ),
+    ).toThrow(/reads a stream/);
+  });
+
   it('reads a stream only when made for one, once, and fails the synth when it never does', () => {
     const stack = unbundledStack();
     const table = streamTable(stack);

@@ -2,12 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_ENTITY_TYPE, TABLE } from '../../functions/adapters/dynamodb/table-definition';
 import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionStacks } from '../../lib/app';
+import { INBOUND_MAIL_OUTPUTS } from '../../lib/config/stack-names';
 import type { AsyncFunction } from '../../lib/constructs/async-function';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET } from '../../lib/constructs/bundling';
 import type { ServiceFunction } from '../../lib/constructs/service-function';
@@ -43,6 +46,13 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
     importOf(stateful, { Ref: logicalId(pair.stateful, construct) });
   const statefulAtt = (construct: { node: { defaultChild?: unknown } }, attribute: string) =>
     importOf(stateful, { 'Fn::GetAtt': [logicalId(pair.stateful, construct), attribute] });
+  const functionIdsUnder = (scope: Construct | undefined) =>
+    (scope?.node.findAll() ?? [])
+      .filter((c): c is CfnFunction => c instanceof CfnFunction)
+      .map((fn) => pair.stateless.getLogicalId(fn));
+  /** The custom resource that activates the receipt rule set: its handler and the CDK's provider framework. */
+  const activationFunctionIds = () => functionIdsUnder(pair.stateless.inboundMail?.activation);
+  const providerFrameworkIds = () => functionIdsUnder(pair.stateless.inboundMail?.activation.provider);
 
   beforeAll(() => {
     const found = synthesized.regions.find((r) => r.region === region);
@@ -152,13 +162,21 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
   });
 
   describe('Lambda functions', () => {
-    it('are one per catalog entry and one per event function', () => {
-      template.resourceCountIs('AWS::Lambda::Function', catalog.length + Object.keys(EVENT_FUNCTIONS).length);
+    it('are one per catalog entry and one per event function, plus the rule set activation', () => {
+      expect(activationFunctionIds()).toHaveLength(2);
+      template.resourceCountIs(
+        'AWS::Lambda::Function',
+        catalog.length + Object.keys(EVENT_FUNCTIONS).length + activationFunctionIds().length,
+      );
       expect([...pair.stateless.api.functions.keys()].sort()).toEqual(catalog.map(([name]) => name).sort());
     });
 
     it('all run Node 22 on arm64 with active tracing, source maps and their own log group', () => {
-      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      // The CDK's custom resource framework brings its own code and runtime; only its log group is ours.
+      const framework = new Set(providerFrameworkIds());
+      const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => !framework.has(id))
+        .map(([, fn]) => fn);
       const logGroups = template.findResources('AWS::Logs::LogGroup');
 
       for (const fn of functions) {
@@ -199,7 +217,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         .filter((dir) => dir.startsWith('asset.') && existsSync(join(outdir, dir, 'index.mjs')))
         .map((dir) => join(outdir, dir));
 
-      expect(bundles).toHaveLength(catalog.length + Object.keys(EVENT_FUNCTIONS).length);
+      // The rule set activation's handler is bundled too; the provider framework ships plain JavaScript.
+      expect(bundles).toHaveLength(catalog.length + Object.keys(EVENT_FUNCTIONS).length + 1);
       for (const bundle of bundles) {
         const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
         expect(code.startsWith(ESM_REQUIRE_BANNER), bundle).toBe(true);
@@ -299,8 +318,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       const queues = template.findResources('AWS::SQS::Queue');
       const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
 
-      // One per asynchronous function: outbox publisher, identity provisioner, mailer, reminder.
-      expect(Object.keys(queues)).toHaveLength(4);
+      // One per asynchronous function: outbox publisher, identity provisioner, mailer, reminder, inbound mail.
+      expect(Object.keys(queues)).toHaveLength(5);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);
@@ -420,19 +439,24 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
 
   describe('asynchronous functions', () => {
     it('every function outside the API dead-letters into an encrypted queue, and both are alarmed', () => {
-      const apiFunctionIds = new Set([...pair.stateless.api.functions.values()].map(fnLogicalId));
+      // The activation runs inside a CloudFormation deployment, which reports its failure itself.
+      const notAsync = new Set([...pair.stateless.api.functions.values()].map(fnLogicalId));
+      for (const id of activationFunctionIds()) notAsync.add(id);
       const functions = Object.keys(template.findResources('AWS::Lambda::Function')).filter(
-        (id) => !apiFunctionIds.has(id),
+        (id) => !notAsync.has(id),
       );
       const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      const invokeConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
       const queues = template.findResources('AWS::SQS::Queue');
 
       expect(functions).toHaveLength(Object.keys(EVENT_FUNCTIONS).length);
       for (const id of functions) {
         const fn = template.findResources('AWS::Lambda::Function')[id];
         const mapping = mappings.find((m) => m.Properties.FunctionName.Ref === id);
+        const invokeConfig = invokeConfigs.find((c) => c.Properties.FunctionName.Ref === id);
         const queue = (fn?.Properties.DeadLetterConfig?.TargetArn ??
-          mapping?.Properties.DestinationConfig?.OnFailure?.Destination)?.['Fn::GetAtt']?.[0] as string;
+          mapping?.Properties.DestinationConfig?.OnFailure?.Destination ??
+          invokeConfig?.Properties.DestinationConfig?.OnFailure?.Destination)?.['Fn::GetAtt']?.[0] as string;
 
         expect(queues[queue]?.Properties.SqsManagedSseEnabled, id).toBe(true);
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -492,7 +516,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
     }
   });
 
-  it('outputs what an admin and the create-tenant script need', () => {
+  it('outputs what an admin and the create-tenant and mail:redrive scripts need', () => {
     const outputs = Object.keys(template.findOutputs('*'));
 
     expect(outputs).toEqual(
@@ -503,6 +527,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         'TableName',
         'EventBusName',
         'MailBucketName',
+        INBOUND_MAIL_OUTPUTS.failureQueueUrl,
+        INBOUND_MAIL_OUTPUTS.functionName,
       ]),
     );
   });

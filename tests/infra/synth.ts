@@ -35,10 +35,11 @@ export interface SynthesizedApp {
 /**
  * Builds and synthesizes the real app (bundling included) into a temporary
  * directory. Slow (esbuild per handler): call it once per test file.
+ * `contextOverrides` replace keys of cdk.json's context, e.g. `regionSettings`.
  */
-export function synthesizeApp(): SynthesizedApp {
+export function synthesizeApp(contextOverrides: Record<string, unknown> = {}): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'field-service-infra-'));
-  const context = cdkJsonContext();
+  const context = { ...cdkJsonContext(), ...contextOverrides };
   const app = new App({ outdir, context });
   let regions: RegionStacks[] = [];
   let synthError: unknown;
