@@ -11,6 +11,7 @@ import { type InboundMailNames, receiptRuleArn } from '../config/inbound-mail-na
 import { AsyncFunction } from './async-function';
 import { RuleSetActivation } from './inbound-mail-activation/rule-set-activation';
 import type { MailSender } from './mail-sender';
+import type { ServiceFunction } from './service-function';
 
 export interface InboundMailProps {
   /** Every address of this domain is taken by the rule. */
@@ -23,6 +24,8 @@ export interface InboundMailProps {
    */
   readonly mailBucket: s3.IBucket;
   readonly table: ITableV2;
+  /** The handler reads contacts by their e-mail index. */
+  readonly tableIndexNames: readonly string[];
   readonly threadTokenSecret: secretsmanager.ISecret;
   /** Acknowledgements go out as the mail domain. */
   readonly mailSender: MailSender;
@@ -46,7 +49,11 @@ export class InboundMail extends Construct {
   readonly rule: ses.ReceiptRule;
   readonly activation: RuleSetActivation;
 
-  constructor(scope: Construct, id: string, props: InboundMailProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: InboundMailProps,
+  ) {
     super(scope, id);
     const { names, mailBucket } = props;
     const ruleArn = receiptRuleArn(Stack.of(this), names);
@@ -91,12 +98,10 @@ export class InboundMail extends Construct {
   }
 
   /**
-   * The handler reads raw mail under the region's prefix, writes and reads
-   * attachments, works on the table, sends acknowledgements as the mail domain
-   * and reads the reply-token secret.
+   * The handler decides each mail: it reads raw mail and contacts (by their
+   * e-mail index), stores attachments, works on the table, and acknowledges.
    */
   private createHandler(props: InboundMailProps): AsyncFunction {
-    const { names, mailBucket } = props;
     const handler = new AsyncFunction(this, 'Handler', {
       entry: EVENT_FUNCTIONS['inbound-mail'].entry,
       description: 'Turns mail received by SES into work orders and comments, and acknowledges it',
@@ -105,37 +110,49 @@ export class InboundMail extends Construct {
       // A 40 MB mail is read, parsed and its attachments stored within one invocation.
       memorySize: 1024,
       timeout: Duration.seconds(60),
-      environment: {
-        [FUNCTION_ENV.MAIL_BUCKET]: mailBucket.bucketName,
-        [FUNCTION_ENV.RAW_MAIL_PREFIX]: names.rawMailPrefix,
-        [FUNCTION_ENV.MAIL_DOMAIN]: props.mailDomain,
-        [FUNCTION_ENV.THREAD_TOKEN_SECRET_ARN]: props.threadTokenSecret.secretArn,
-      },
-    }).bindTable(props.table, 'readWrite');
+    }).bindTable(props.table, 'readWrite', { indexes: props.tableIndexNames });
+    this.allowMailWork(handler, props);
+    return handler;
+  }
 
+  /**
+   * What deciding a mail needs, for the handler and for the mail API function
+   * (which tests rules against stored mail and replays it): the bucket, the
+   * names of its prefixes and of the mail domain, sending as the domain, and
+   * the reply-token secret.
+   */
+  allowMailWork(fn: AsyncFunction | ServiceFunction, props: InboundMailProps = this.props): void {
+    const { names, mailBucket } = props;
+    for (const [name, value] of Object.entries({
+      [FUNCTION_ENV.MAIL_BUCKET]: mailBucket.bucketName,
+      [FUNCTION_ENV.RAW_MAIL_PREFIX]: names.rawMailPrefix,
+      [FUNCTION_ENV.MAIL_DOMAIN]: props.mailDomain,
+      [FUNCTION_ENV.THREAD_TOKEN_SECRET_ARN]: props.threadTokenSecret.secretArn,
+    })) {
+      fn.function.addEnvironment(name, value);
+    }
     const rawMailKeys = `${names.rawMailPrefix}*`;
     const attachmentKeys = `${names.attachmentsPrefix}*`;
-    const rawMail = mailBucket.arnForObjects(rawMailKeys);
-    const attachments = mailBucket.arnForObjects(attachmentKeys);
-    handler.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [rawMail] }),
-    );
-    handler.role.addToPrincipalPolicy(
+    fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [attachments],
+        actions: ['s3:GetObject'],
+        resources: [mailBucket.arnForObjects(rawMailKeys)],
       }),
     );
-    props.mailSender.allowSending(handler);
-    props.threadTokenSecret.grantRead(handler);
-
-    this.acknowledgeObjectWildcards(handler, mailBucket, [rawMailKeys, attachmentKeys]);
-    return handler;
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [mailBucket.arnForObjects(attachmentKeys)],
+      }),
+    );
+    props.mailSender.allowSending(fn);
+    props.threadTokenSecret.grantRead(fn);
+    this.acknowledgeObjectWildcards(fn, mailBucket, [rawMailKeys, attachmentKeys]);
   }
 
   /** Object keys are message and attachment ids, known only at run time: a prefix is the narrowest grant. */
   private acknowledgeObjectWildcards(
-    handler: AsyncFunction,
+    handler: AsyncFunction | ServiceFunction,
     bucket: s3.IBucket,
     keyPatterns: string[],
   ): void {

@@ -142,9 +142,11 @@ export class StatelessStack extends Stack {
       names: inboundMailNames(this.region),
       mailBucket: stateful.mailBucket,
       table: stateful.table,
+      tableIndexNames: stateful.tableIndexNames,
       threadTokenSecret: stateful.threadTokenSecret,
       mailSender: this.workOrderActions.mailSender,
     });
+    inboundMail.allowMailWork(this.api.function('mail'));
     new CfnOutput(this, INBOUND_MAIL_OUTPUTS.failureQueueUrl, {
       value: inboundMail.handler.deadLetterQueue.queueUrl,
       description: 'Received mail the inbound handler failed on (npm run mail:redrive)',

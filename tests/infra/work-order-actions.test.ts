@@ -106,10 +106,11 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       },
     );
 
-    it('is granted to no API function', () => {
-      for (const fn of pair.stateless.api.functions.values()) {
+    it('is granted to no API function but the mail one, whose replays of a held mail acknowledge it', () => {
+      for (const [name, fn] of pair.stateless.api.functions) {
         const statements = statementsOfRole(logicalId(pair.stateless, fn.role));
-        expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'))).toEqual([]);
+        const ses = statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'));
+        expect(ses, name).toEqual(name === 'mail' ? ['ses:SendRawEmail'] : []);
       }
     });
   });
