@@ -12,6 +12,7 @@ import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb/launcher';
 import { ROOT } from '../../local/paths';
 import { type BundleFigure, gitRevision, measureBundles } from './bundles';
 import { meter } from './dynamodb-meter';
+import { mailBench } from './mail';
 import { workOrderBench } from './work-orders';
 
 /**
@@ -20,10 +21,14 @@ import { workOrderBench } from './work-orders';
  * Lambda next to a floor bundle that only creates the DynamoDB document client.
  * API: DynamoDB round trips and consumed capacity of every operation.
  */
+/** `npm run bench -- mail` runs one section (bundles, api, work-orders, mail); no argument runs them all. */
+const sections = new Set(process.argv.slice(2));
+const wanted = (section: string) => sections.size === 0 || sections.has(section);
+
 async function main() {
   console.log(`# Bench ${new Date().toISOString()} at ${gitRevision()}, node ${process.version}\n`);
-  await bundles();
-  await apiOperations();
+  if (wanted('bundles')) await bundles();
+  if (wanted('api') || wanted('work-orders') || wanted('mail')) await apiOperations();
 }
 
 async function bundles() {
@@ -95,104 +100,121 @@ async function apiOperations() {
     };
 
     const m = meter(app.ports.table.client);
-    const rows: string[] = [];
-    const measure = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-      m.reset();
-      const result = await run();
-      const r = m.read();
-      rows.push(
-        `| ${operation} | ${r.roundTrips} | ${r.readUnits.toFixed(1)} | ${r.writeUnits.toFixed(1)} | ${r.commands.join(', ')} |`,
-      );
-      return result;
-    };
-
-    for (let i = 0; i < 30; i++) await call('POST', '/accounts', { name: `Account ${i}` });
-    const account = await measure('POST /accounts', () => call('POST', '/accounts', { name: 'Bench GmbH' }));
-    await measure('POST /accounts (Idempotency-Key, first)', () =>
-      call('POST', '/accounts', { name: 'Keyed' }, { 'idempotency-key': 'k-1' }),
-    );
-    await measure('POST /accounts (Idempotency-Key, replay)', () =>
-      call('POST', '/accounts', { name: 'Keyed' }, { 'idempotency-key': 'k-1' }),
-    );
-    await measure('GET /accounts/{id}', () => call('GET', `/accounts/${account.id}`));
-    await measure('GET /accounts?limit=25', () => call('GET', '/accounts?limit=25'));
-    await measure('PATCH /accounts/{id}', () =>
-      call('PATCH', `/accounts/${account.id}`, { notes: 'Key account', version: 1 }),
-    );
-    const contact = await measure('POST /contacts (with account)', () =>
-      call('POST', '/contacts', { lastName: 'Meier', email: 'meier@bench.example', accountId: account.id }),
-    );
-    await measure('GET /accounts/{id}/contacts', () => call('GET', `/accounts/${account.id}/contacts`));
-    await measure('POST /devices (serial + QR unique)', () =>
-      call('POST', '/devices', {
-        name: 'Boiler',
-        serialNumber: 'SN-1',
-        qrCode: 'QR-1',
-        accountId: account.id,
-      }),
-    );
-    await measure('GET /devices/lookup?qrCode', () => call('GET', '/devices/lookup?qrCode=QR-1'));
-    await call('DELETE', `/contacts/${contact.id}?version=1`);
-    const boss = await call('POST', '/users', {
-      name: 'Boss',
-      email: 'boss@bench.example',
-      roles: ['service-manager'],
-    });
-    const lead = await call('POST', '/users', {
-      name: 'Lead',
-      email: 'lead@bench.example',
-      roles: ['service-staff'],
-      superiorId: boss.id,
-    });
-    const tech = await measure('POST /users (superior 2 levels up)', () =>
-      call('POST', '/users', {
-        name: 'Tech',
-        email: 'tech@bench.example',
-        roles: ['service-staff'],
-        superiorId: lead.id,
-      }),
-    );
-    await measure('PATCH /users/{id} (email change)', () =>
-      call('PATCH', `/users/${tech.id}`, { email: 'tech2@bench.example', version: 1 }),
-    );
-    await measure('GET /users/{id}/subordinates', () => call('GET', `/users/${boss.id}/subordinates`));
-    const group = await call('POST', '/user-groups', { name: 'Dispatch' });
-    await measure('POST /user-groups/{id}/members (add 3)', () =>
-      call('POST', `/user-groups/${group.id}/members`, { add: [boss.id, lead.id, tech.id], version: 1 }),
-    );
-    await measure('GET /tenant', () => call('GET', '/tenant'));
-    await measure('PATCH /tenant', () =>
-      call('PATCH', '/tenant', { settings: { customerLookup: 'exact' }, version: 1 }),
-    );
-    const device = await call('GET', '/devices/lookup?serialNumber=SN-1');
-    await measure('DELETE /devices/{id} (frees 2 unique values)', () =>
-      call('DELETE', `/devices/${device.id}?version=1`),
-    );
-
-    console.log('## API operations on DynamoDB Local (capacity as DynamoDB reports it)\n');
-    console.log('| operation | round trips | RCU | WCU | calls |');
-    console.log('|---|---:|---:|---:|---|');
-    for (const row of rows) console.log(row);
-    console.log('');
-
-    const callAs = async (p: Principal, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${signDevToken({ tenantId: p.tenantId, userId: p.userId, roles: [...p.roles] }, secret)}`,
-          'content-type': 'application/json',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-      return text ? JSON.parse(text) : {};
-    };
-    for (const row of await workOrderBench(app, m, callAs)) console.log(row);
+    if (wanted('api')) await apiTable(call, m);
+    if (wanted('work-orders'))
+      for (const row of await workOrderBench(app, m, callAs(url, secret))) console.log(row);
+    if (wanted('mail')) for (const row of await mailBench(app.ports.table, m)) console.log(row);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   } finally {
     await dynamo.stop();
   }
+}
+
+/** Round trips and capacity of the master-data operations. */
+async function apiTable(
+  call: (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<Record<string, string & number>>,
+  m: ReturnType<typeof meter>,
+) {
+  const rows: string[] = [];
+  const measure = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    m.reset();
+    const result = await run();
+    const r = m.read();
+    rows.push(
+      `| ${operation} | ${r.roundTrips} | ${r.readUnits.toFixed(1)} | ${r.writeUnits.toFixed(1)} | ${r.commands.join(', ')} |`,
+    );
+    return result;
+  };
+  for (let i = 0; i < 30; i++) await call('POST', '/accounts', { name: `Account ${i}` });
+  const account = await measure('POST /accounts', () => call('POST', '/accounts', { name: 'Bench GmbH' }));
+  await measure('POST /accounts (Idempotency-Key, first)', () =>
+    call('POST', '/accounts', { name: 'Keyed' }, { 'idempotency-key': 'k-1' }),
+  );
+  await measure('POST /accounts (Idempotency-Key, replay)', () =>
+    call('POST', '/accounts', { name: 'Keyed' }, { 'idempotency-key': 'k-1' }),
+  );
+  await measure('GET /accounts/{id}', () => call('GET', `/accounts/${account.id}`));
+  await measure('GET /accounts?limit=25', () => call('GET', '/accounts?limit=25'));
+  await measure('PATCH /accounts/{id}', () =>
+    call('PATCH', `/accounts/${account.id}`, { notes: 'Key account', version: 1 }),
+  );
+  const contact = await measure('POST /contacts (with account)', () =>
+    call('POST', '/contacts', { lastName: 'Meier', email: 'meier@bench.example', accountId: account.id }),
+  );
+  await measure('GET /accounts/{id}/contacts', () => call('GET', `/accounts/${account.id}/contacts`));
+  await measure('POST /devices (serial + QR unique)', () =>
+    call('POST', '/devices', {
+      name: 'Boiler',
+      serialNumber: 'SN-1',
+      qrCode: 'QR-1',
+      accountId: account.id,
+    }),
+  );
+  await measure('GET /devices/lookup?qrCode', () => call('GET', '/devices/lookup?qrCode=QR-1'));
+  await call('DELETE', `/contacts/${contact.id}?version=1`);
+  const boss = await call('POST', '/users', {
+    name: 'Boss',
+    email: 'boss@bench.example',
+    roles: ['service-manager'],
+  });
+  const lead = await call('POST', '/users', {
+    name: 'Lead',
+    email: 'lead@bench.example',
+    roles: ['service-staff'],
+    superiorId: boss.id,
+  });
+  const tech = await measure('POST /users (superior 2 levels up)', () =>
+    call('POST', '/users', {
+      name: 'Tech',
+      email: 'tech@bench.example',
+      roles: ['service-staff'],
+      superiorId: lead.id,
+    }),
+  );
+  await measure('PATCH /users/{id} (email change)', () =>
+    call('PATCH', `/users/${tech.id}`, { email: 'tech2@bench.example', version: 1 }),
+  );
+  await measure('GET /users/{id}/subordinates', () => call('GET', `/users/${boss.id}/subordinates`));
+  const group = await call('POST', '/user-groups', { name: 'Dispatch' });
+  await measure('POST /user-groups/{id}/members (add 3)', () =>
+    call('POST', `/user-groups/${group.id}/members`, { add: [boss.id, lead.id, tech.id], version: 1 }),
+  );
+  await measure('GET /tenant', () => call('GET', '/tenant'));
+  await measure('PATCH /tenant', () =>
+    call('PATCH', '/tenant', { settings: { customerLookup: 'exact' }, version: 1 }),
+  );
+  const device = await call('GET', '/devices/lookup?serialNumber=SN-1');
+  await measure('DELETE /devices/{id} (frees 2 unique values)', () =>
+    call('DELETE', `/devices/${device.id}?version=1`),
+  );
+
+  console.log('## API operations on DynamoDB Local (capacity as DynamoDB reports it)\n');
+  console.log('| operation | round trips | RCU | WCU | calls |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+  console.log('');
+}
+
+/** A call as a given person, for the scene figures. */
+function callAs(url: string, secret: Buffer) {
+  return async (p: Principal, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${signDevToken({ tenantId: p.tenantId, userId: p.userId, roles: [...p.roles] }, secret)}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+    return text ? JSON.parse(text) : {};
+  };
 }
 
 main().catch((error: unknown) => {

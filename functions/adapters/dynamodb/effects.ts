@@ -1,6 +1,11 @@
-import { ClaimTakenError, ConflictError, IdempotencyKeyTakenError } from '../../domain/shared/errors';
+import {
+  ClaimTakenError,
+  ConflictError,
+  IdempotencyKeyTakenError,
+  QuotaExceededError,
+} from '../../domain/shared/errors';
 import type { DomainEvent } from '../../domain/shared/events';
-import type { Claim, WriteEffects } from '../../domain/shared/ports';
+import type { Claim, IdempotencyClaim, OnceClaim, QuotaClaim, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
 import { companionItem } from './companions';
 import { keys } from './keys';
@@ -16,6 +21,8 @@ const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
 export const CLAIM_RETENTION_SECONDS: Record<Claim['kind'], number> = {
   'idempotency-key': 24 * 3600,
   once: 400 * 24 * 3600,
+  // Quota windows are hours; their counters are kept a little longer for whoever looks.
+  quota: 2 * 24 * 3600,
 };
 
 export function outboxItem(event: DomainEvent, clock: Clock): Record<string, unknown> {
@@ -47,13 +54,37 @@ export function addEffects(
     );
   }
   const now = clock.now();
-  for (const claim of effects?.claims ?? []) tx.put(...claimItem(tenantId, claim, now, created));
+  for (const claim of effects?.claims ?? []) {
+    if (claim.kind === 'quota') tx.update(...quotaUpdate(tenantId, claim, now));
+    else tx.put(...claimItem(tenantId, claim, now, created));
+  }
   for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
+}
+
+/** One more use of a quota, refused when the count has reached its limit. */
+export function quotaUpdate(
+  tenantId: string,
+  claim: QuotaClaim,
+  now: Date,
+): Parameters<Transaction['update']> {
+  return [
+    keys.claim(tenantId, claim.scope, claim.key),
+    'ADD #used :one SET entityType = :type, expiresAt = :expires',
+    'attribute_not_exists(#used) OR #used < :limit',
+    () => new QuotaExceededError(claim.scope, claim.key, claim.limit),
+    {
+      ':one': 1,
+      ':type': 'Quota',
+      ':limit': claim.limit,
+      ':expires': Math.floor(now.getTime() / 1000) + CLAIM_RETENTION_SECONDS.quota,
+    },
+    { '#used': 'used' },
+  ];
 }
 
 function claimItem(
   tenantId: string,
-  claim: Claim,
+  claim: IdempotencyClaim | OnceClaim,
   now: Date,
   created: { resourceType: string; resource: unknown } | undefined,
 ): Parameters<Transaction['put']> {

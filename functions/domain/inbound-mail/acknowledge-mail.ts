@@ -1,8 +1,10 @@
 import { ValidationError } from '../shared/errors';
 import type { OutboundMail } from '../shared/mail';
 import type { ServiceContext } from '../shared/master-data-service';
+import type { OnceClaim } from '../shared/ports';
 import { MailBeingSentError, type MailClaims, type MailTarget, sendOnce } from '../work-orders/mail-once';
 import type { WorkOrderRepository } from '../work-orders/ports';
+import type { WorkOrder } from '../work-orders/work-order';
 import { acknowledgementOf } from './acknowledgement';
 import type { AcknowledgementOutcome, InboundMail } from './inbound-mail';
 import type { InboundMailStore } from './intake-ports';
@@ -32,31 +34,38 @@ export class Acknowledger {
     private readonly context: ServiceContext,
   ) {}
 
+  /**
+   * `known` is the work order the decision just changed (saves reading it);
+   * `created` says it is new, so nothing was acknowledged for it yet.
+   */
   async acknowledge(
     mailbox: Mailbox,
     mail: InboundMail,
     message: ParsedMessage,
-  ): Promise<AcknowledgementOutcome | undefined> {
+    known: { workOrder?: WorkOrder; created?: boolean } = {},
+  ): Promise<Acknowledged | undefined> {
     const settings = settingsOf(mailbox);
-    if (!settings.acknowledgement.enabled)
-      return { outcome: 'skipped', reason: 'The mailbox sends no acknowledgements' };
-    const workOrder = mail.workOrderId
-      ? await this.ports.workOrders.get(mail.tenantId, mail.workOrderId)
-      : undefined;
-    if (!workOrder || !mail.sender.includes('@'))
-      return { outcome: 'skipped', reason: 'Nobody to acknowledge to' };
+    if (!settings.acknowledgement.enabled) return skipped('The mailbox sends no acknowledgements');
+    const workOrder =
+      known.workOrder ??
+      (mail.workOrderId ? await this.ports.workOrders.get(mail.tenantId, mail.workOrderId) : undefined);
+    if (!workOrder || !mail.sender.includes('@')) return skipped('Nobody to acknowledge to');
     const target: MailTarget = {
       tenantId: mail.tenantId,
       workOrderId: workOrder.id,
       purpose: { kind: 'acknowledgement', sender: mail.sender },
     };
-    if (await this.ports.claims.isSent(target)) return { outcome: 'already-sent' };
-    if (!(await this.takeSlot(mailbox, mail.sender, settings.acknowledgementsPerSenderPerHour))) {
-      return {
-        outcome: 'skipped',
-        reason: `${mail.sender} got ${settings.acknowledgementsPerSenderPerHour} acknowledgements in this hour`,
-      };
-    }
+    if (!known.created && (await this.ports.claims.isSent(target)))
+      return { outcome: { outcome: 'already-sent' } };
+    const cap = settings.acknowledgementsPerSenderPerHour;
+    const hour = hourOf(this.context.clock.now().toISOString());
+    const slot = await this.ports.store.takeQuota(mail.tenantId, {
+      kind: 'quota',
+      scope: CLAIM_SCOPES.acknowledgementQuota,
+      key: `${mailbox.id}#${mail.sender}#${hour}`,
+      limit: cap,
+    });
+    if (!slot) return skipped(`${mail.sender} got ${cap} acknowledgements in this hour`);
     const { claims, mail: outbound, tokens } = this.ports;
     try {
       const sent = await sendOnce(
@@ -72,40 +81,30 @@ export class Acknowledger {
           }),
         async () => undefined,
       );
-      if (sent.outcome !== 'sent') return sent;
-      await this.ports.store.claimOnce(mail.tenantId, {
-        kind: 'once',
-        scope: CLAIM_SCOPES.sentMessage,
-        key: sent.messageId,
-        refersTo: workOrder.id,
-      });
-      return sent;
+      if (sent.outcome !== 'sent') return { outcome: sent };
+      return {
+        outcome: sent,
+        remember: {
+          kind: 'once',
+          scope: CLAIM_SCOPES.sentMessage,
+          key: sent.messageId,
+          refersTo: workOrder.id,
+        },
+      };
     } catch (error) {
       // An address no mail can be composed for will not get better with retries; anything else may.
-      if (error instanceof ValidationError) return { outcome: 'skipped', reason: error.message };
+      if (error instanceof ValidationError) return skipped(error.message);
       // A concurrent delivery of the same mail is sending it; if it dies, its own retry takes over.
       if (error instanceof MailBeingSentError) return undefined;
       throw error;
     }
   }
+}
 
-  /** One of the sender's acknowledgement slots of this hour, if one is left. */
-  private async takeSlot(mailbox: Mailbox, sender: string, cap: number): Promise<boolean> {
-    const prefix = `${mailbox.id}#${sender}#${hourOf(this.context.clock.now().toISOString())}#`;
-    for (let attempt = 0; attempt < cap; attempt++) {
-      const used = await this.ports.store.countClaims(
-        mailbox.tenantId,
-        CLAIM_SCOPES.acknowledgementQuota,
-        prefix,
-      );
-      if (used >= cap) return false;
-      const slot = {
-        kind: 'once' as const,
-        scope: CLAIM_SCOPES.acknowledgementQuota,
-        key: `${prefix}${used + 1}`,
-      };
-      if (await this.ports.store.claimOnce(mailbox.tenantId, slot)) return true;
-    }
-    return false;
-  }
+const skipped = (reason: string): Acknowledged => ({ outcome: { outcome: 'skipped', reason } });
+
+/** What became of an acknowledgement, and the Message-ID it went out with, to remember for threading. */
+export interface Acknowledged {
+  outcome: AcknowledgementOutcome;
+  remember?: OnceClaim;
 }

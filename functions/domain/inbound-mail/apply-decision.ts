@@ -1,6 +1,6 @@
 import type { SystemActor } from '../access/actor';
 import type { Contact } from '../customers/contact';
-import { ClaimTakenError } from '../shared/errors';
+import { ClaimTakenError, QuotaExceededError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
 import type { WorkOrderAttachment } from '../work-orders/attachments';
@@ -38,6 +38,16 @@ interface DecisionInput {
   thread?: ThreadMatch | undefined;
 }
 
+/** What a decision did: the record, and the work order it created or changed (for its acknowledgement). */
+export interface Decided {
+  mail: InboundMail;
+  workOrder?: WorkOrder;
+  /** The work order is new: nothing was acknowledged for it yet. */
+  created?: boolean;
+}
+
+const recorded = async (mail: Promise<InboundMail>): Promise<Decided> => ({ mail: await mail });
+
 /** Longest description or comment taken from a mail; the raw mail keeps all of it. */
 const MAX_TEXT = 10_000;
 const TITLE_MAX = 200;
@@ -64,7 +74,7 @@ export async function recordDecision(
  * through the mailbox's rules, its sender is matched to a contact and counted
  * against the per-hour cap, and becomes a work order.
  */
-export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<InboundMail> {
+export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<Decided> {
   const { mailbox, draft, thread } = input;
   const threadOrder = thread
     ? await deps.ports.workOrders.get(mailbox.tenantId, thread.workOrderId)
@@ -98,14 +108,14 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
       match.rule.action.kind === 'ignore'
         ? `Rule "${match.rule.name}" ignores it`
         : `Rule "${match.rule.name}" only appends replies, and this mail is no reply`;
-    return recordDecision(deps, withRule, 'ignored-rule', why, input.key);
+    return recorded(recordDecision(deps, withRule, 'ignored-rule', why, input.key));
   }
   const contact = await senderContact(deps, mailbox, draft.sender);
   if (!contact) {
     const why = draft.sender
       ? `${draft.sender} is no contact, and the mailbox holds mail of unknown senders`
       : 'The mail names no sender address';
-    return recordDecision(deps, withRule, 'held-unknown-sender', why, input.key);
+    return recorded(recordDecision(deps, withRule, 'held-unknown-sender', why, input.key));
   }
   return createFrom(deps, input, { ...withRule, contactId: contact.id }, contact);
 }
@@ -243,11 +253,11 @@ async function append(
   input: DecisionInput,
   draft: RecordDraft,
   workOrder: WorkOrder,
-): Promise<InboundMail> {
+): Promise<Decided> {
   const build = await changeEffects(deps, input, draft, 'appended', `A reply to ${workOrder.number}`);
   const { mail, effects } = build(workOrder);
   await deps.workOrders.appendReply(deps.actor, workOrder, replyOf(input, draft), effects);
-  return mail;
+  return { mail, workOrder };
 }
 
 async function reopen(
@@ -255,12 +265,17 @@ async function reopen(
   input: DecisionInput,
   draft: RecordDraft,
   workOrder: WorkOrder,
-): Promise<InboundMail> {
+): Promise<Decided> {
   const days = settingsOf(input.mailbox).reopenWindowDays;
   const why = `A reply to ${workOrder.number}, closed within the last ${days} days`;
   const { mail, effects } = (await changeEffects(deps, input, draft, 'reopened', why))(workOrder);
-  await deps.workOrders.reopenWithReply(deps.actor, workOrder, replyOf(input, draft), effects);
-  return mail;
+  const reopened = await deps.workOrders.reopenWithReply(
+    deps.actor,
+    workOrder,
+    replyOf(input, draft),
+    effects,
+  );
+  return { mail, workOrder: reopened };
 }
 
 /** A new work order: for a new request, or for a reply to one closed too long ago (`previous`). */
@@ -270,15 +285,9 @@ async function createFrom(
   draft: RecordDraft,
   contact: Contact | undefined,
   previous?: WorkOrder,
-): Promise<InboundMail> {
+): Promise<Decided> {
   const { mailbox, message } = input;
-  const settings = settingsOf(mailbox);
-  const hour = `${mailbox.id}#${draft.sender}#${hourOf(draft.createdAt)}#`;
-  const used = await deps.ports.store.countClaims(mailbox.tenantId, CLAIM_SCOPES.senderQuota, hour);
-  if (used >= settings.newWorkOrdersPerSenderPerHour) {
-    const why = `${draft.sender} reached ${settings.newWorkOrdersPerSenderPerHour} new work orders in this hour`;
-    return recordDecision(deps, draft, 'held-rate-cap', why, input.key);
-  }
+  const cap = settingsOf(mailbox).newWorkOrdersPerSenderPerHour;
   const decision: Decision = previous ? 'linked-new' : 'created';
   const reason = previous
     ? `A reply to ${previous.number}, which was ${previous.status} too long ago to reopen`
@@ -295,30 +304,48 @@ async function createFrom(
   const action = draft.rule ? mailbox.rules[draft.rule.index]?.action : undefined;
   const rule = action?.kind === 'create' ? action : undefined;
   let mail: InboundMail | undefined;
-  await deps.workOrders.create(
-    deps.actor,
-    {
-      title: titleOf(message.subject),
-      description: replyText(message),
-      ...(contact ? { contactId: contact.id } : previous?.contactId ? { contactId: previous.contactId } : {}),
-      ...((rule?.typeId ?? mailbox.defaultTypeId) ? { typeId: rule?.typeId ?? mailbox.defaultTypeId } : {}),
-      ...((rule?.priority ?? mailbox.defaultPriority)
-        ? { priority: rule?.priority ?? mailbox.defaultPriority }
-        : {}),
-      ...((rule?.ownerId ?? mailbox.defaultOwnerId)
-        ? { ownerId: rule?.ownerId ?? mailbox.defaultOwnerId }
-        : {}),
-      ...(rule?.team ? { team: rule.team } : {}),
-    },
-    [{ kind: 'once', scope: CLAIM_SCOPES.senderQuota, key: `${hour}${used + 1}` }],
-    {
-      origin: { inboundMailId: draft.id, ...(previous ? { follows: previous.id } : {}) },
-      also: (workOrder) => {
-        const built = build(workOrder);
-        mail = built.mail;
-        return built.effects;
+  const quota = {
+    kind: 'quota' as const,
+    scope: CLAIM_SCOPES.senderQuota,
+    key: `${mailbox.id}#${draft.sender}#${hourOf(draft.createdAt)}`,
+    limit: cap,
+  };
+  let workOrder: WorkOrder;
+  try {
+    workOrder = await deps.workOrders.create(
+      deps.actor,
+      {
+        title: titleOf(message.subject),
+        description: replyText(message),
+        ...(contact
+          ? { contactId: contact.id }
+          : previous?.contactId
+            ? { contactId: previous.contactId }
+            : {}),
+        ...((rule?.typeId ?? mailbox.defaultTypeId) ? { typeId: rule?.typeId ?? mailbox.defaultTypeId } : {}),
+        ...((rule?.priority ?? mailbox.defaultPriority)
+          ? { priority: rule?.priority ?? mailbox.defaultPriority }
+          : {}),
+        ...((rule?.ownerId ?? mailbox.defaultOwnerId)
+          ? { ownerId: rule?.ownerId ?? mailbox.defaultOwnerId }
+          : {}),
+        ...(rule?.team ? { team: rule.team } : {}),
       },
-    },
-  );
-  return mail as InboundMail;
+      [quota],
+      {
+        origin: { inboundMailId: draft.id, ...(previous ? { follows: previous.id } : {}) },
+        also: (created) => {
+          const built = build(created);
+          mail = built.mail;
+          return built.effects;
+        },
+      },
+    );
+  } catch (error) {
+    // The sender's count is checked in the work order's own transaction, so concurrent mails cannot pass it.
+    if (!(error instanceof QuotaExceededError)) throw error;
+    const why = `${draft.sender} reached ${cap} new work orders in this hour`;
+    return recorded(recordDecision(deps, draft, 'held-rate-cap', why, input.key));
+  }
+  return { mail: mail as InboundMail, workOrder, created: true };
 }

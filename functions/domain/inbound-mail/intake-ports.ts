@@ -1,7 +1,7 @@
 import type { Actor } from '../access/actor';
 import type { Contact, CreateContactInput } from '../customers/contact';
 import type { Page, PageRequest } from '../shared/entity';
-import type { Claim, OnceClaim, WriteEffects } from '../shared/ports';
+import type { Claim, OnceClaim, QuotaClaim, WriteEffects } from '../shared/ports';
 import type { AttachmentStore } from '../work-orders/attachments';
 import type { WorkOrderRepository } from '../work-orders/ports';
 import type { Decision, InboundMail } from './inbound-mail';
@@ -33,8 +33,8 @@ export interface InboundMailStore {
   list(tenantId: string, filter: InboundMailFilter, page: PageRequest): Promise<Page<InboundMail>>;
   /** What a once-claim refers to when it is taken (`''` when it refers to nothing), else undefined. */
   claimed(tenantId: string, scope: string, key: string): Promise<string | undefined>;
-  /** How many once-claims of a scope start with this key prefix (the slots of a per-hour cap). */
-  countClaims(tenantId: string, scope: string, keyPrefix: string): Promise<number>;
+  /** One more use of a quota on its own; false when its limit was reached. */
+  takeQuota(tenantId: string, claim: QuotaClaim): Promise<boolean>;
   /** Takes a claim on its own; false when it was taken already. */
   claimOnce(tenantId: string, claim: OnceClaim): Promise<boolean>;
   /** A decision that changed no work order, with its claims and event in one transaction. */

@@ -2,7 +2,7 @@ import { ClaimTakenError, VersionConflictError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { WorkOrderService } from '../work-orders/work-order-service';
 import type { Acknowledger } from './acknowledge-mail';
-import { applyDecision, recordDecision } from './apply-decision';
+import { applyDecision, type Decided, recordDecision } from './apply-decision';
 import { automaticMail } from './automatic';
 import { type Decision, type InboundMail, WORK_ORDER_DECISIONS } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
@@ -163,12 +163,12 @@ export class MailIntake {
         key,
       );
     }
-    const mail = await applyDecision(
+    const decided = await applyDecision(
       { ...deps, workOrders: this.workOrders },
       { mailbox, draft, message: parsed, key, thread },
     );
-    await this.acknowledgeIfDue(mailbox, mail, parsed);
-    return mail;
+    await this.acknowledgeIfDue(mailbox, decided.mail, parsed, decided);
+    return decided.mail;
   }
 
   /** `X-Loop` addresses of the mail that are mailboxes of ours (in any tenant). */
@@ -188,24 +188,32 @@ export class MailIntake {
     return (address) => ours.has(address.toLowerCase());
   }
 
+  /**
+   * Acknowledges a mail that changed a work order, and records how it went
+   * (with the Message-ID it went out with, for threading the replies to it).
+   * A redelivery finds the record without it and tries again.
+   */
   private async acknowledgeIfDue(
     mailbox: Mailbox,
     mail: InboundMail,
     message?: ParsedMessage,
+    decided: Omit<Decided, 'mail'> = {},
   ): Promise<void> {
     if (!WORK_ORDER_DECISIONS.includes(mail.decision) || mail.acknowledgement || !mail.workOrderId) return;
     const parsed = message ?? (await this.reparse(mail));
     if (!parsed) return;
-    const outcome = await this.acknowledger.acknowledge(mailbox, mail, parsed);
-    if (!outcome) return;
+    const acknowledged = await this.acknowledger.acknowledge(mailbox, mail, parsed, decided);
+    if (!acknowledged) return;
     const next: InboundMail = {
       ...mail,
-      acknowledgement: outcome,
+      acknowledgement: acknowledged.outcome,
       version: mail.version + 1,
       updatedAt: this.now(),
     };
     try {
-      await this.ports.store.update(mail, next);
+      await this.ports.store.update(mail, next, {
+        claims: acknowledged.remember ? [acknowledged.remember] : [],
+      });
     } catch (error) {
       // A concurrent delivery of the same mail recorded its acknowledgement first.
       if (!(error instanceof VersionConflictError)) throw error;

@@ -102,6 +102,17 @@ export class ClaimTakenError extends ConflictError {
   }
 }
 
+/** A quota claim found its limit reached: the change it guards is not made. */
+export class QuotaExceededError extends ConflictError {
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+    readonly limit: number,
+  ) {
+    super(`${scope} ${key} reached its limit of ${limit}`, { scope, key, limit });
+  }
+}
+
 /** An Idempotency-Key sent again with a different request: 422, the request cannot be matched to the first. */
 export class IdempotencyKeyReusedError extends DomainError {
   readonly kind = 'unprocessable';

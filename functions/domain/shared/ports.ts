@@ -36,8 +36,21 @@ export interface OnceClaim {
   refersTo?: string;
 }
 
+/**
+ * One of at most `limit` uses of something in a window, e.g. a sender's new
+ * work orders in an hour (the window is part of the key). Counted in the
+ * same transaction as the change; past the limit the change is refused with
+ * QuotaExceededError.
+ */
+export interface QuotaClaim {
+  kind: 'quota';
+  scope: string;
+  key: string;
+  limit: number;
+}
+
 /** What a write claims: any number of them, all checked in the one transaction that makes the change. */
-export type Claim = IdempotencyClaim | OnceClaim;
+export type Claim = IdempotencyClaim | OnceClaim | QuotaClaim;
 
 /**
  * An entity of another aggregate that is written with a change, in its

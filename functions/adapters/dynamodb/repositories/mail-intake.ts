@@ -4,7 +4,7 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { InboundMail } from '../../../domain/inbound-mail/inbound-mail';
 import type {
@@ -15,12 +15,12 @@ import type {
 import type { Mailbox } from '../../../domain/inbound-mail/mailbox';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
-import type { OnceClaim, WriteEffects } from '../../../domain/shared/ports';
+import type { OnceClaim, QuotaClaim, WriteEffects } from '../../../domain/shared/ports';
 import type { AttachmentList, WorkOrderAttachment } from '../../../domain/work-orders/attachments';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { inboundMailItem } from '../companions';
-import { addEffects, CLAIM_RETENTION_SECONDS } from '../effects';
+import { addEffects, CLAIM_RETENTION_SECONDS, quotaUpdate } from '../effects';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
 import { queryAll, queryPage } from '../query';
@@ -122,18 +122,24 @@ export class DynamoInboundMailStore implements InboundMailStore {
     return Item ? String(Item.refersTo ?? '') : undefined;
   }
 
-  async countClaims(tenantId: string, scope: string, keyPrefix: string): Promise<number> {
-    const { pk } = keys.claim(tenantId, scope, keyPrefix);
-    const { Count = 0 } = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': keyPrefix },
-        Select: 'COUNT',
-        ConsistentRead: true,
-      }),
-    );
-    return Count;
+  async takeQuota(tenantId: string, claim: QuotaClaim): Promise<boolean> {
+    const [key, update, condition, , values, names] = quotaUpdate(tenantId, claim, this.clock.now());
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: key,
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async claimOnce(tenantId: string, claim: OnceClaim): Promise<boolean> {
