@@ -5,15 +5,25 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { redriveInboundMail } from '../lib/ops/mail-redrive';
 
 const usage = `Usage: npm run mail:redrive -- --region REGION [--dry-run]
+       npm run mail:redrive -- --local [--dry-run]
 
 Invokes the inbound mail handler of the region again with every mail in its on-failure queue, then
 deletes the message; with --dry-run only prints what it would re-drive. Fix the cause first (the
-handler's log group says what failed). Uses the AWS credentials of your shell.`;
+handler's log group says what failed). Uses the AWS credentials of your shell. With --local, the
+deliveries \`npm start\` kept in .local/mail-failed/ go to the local handler instead.`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { region: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    options: {
+      region: { type: 'string' },
+      local: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+    },
   });
+  if (values.local) {
+    const { redriveLocalMail } = await import('../local/mail-redrive');
+    return redriveLocalMail({ dryRun: values['dry-run'] });
+  }
   if (!values.region) {
     console.error(usage);
     return 2;

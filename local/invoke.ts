@@ -1,17 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { createWorkOrderMailer } from '../functions/handlers/events/work-order-mailer';
+import { createInboundMailHandler } from '../functions/handlers/mail/inbound-mail';
+import { sesMailEvent } from '../functions/handlers/mail/ses-event';
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createLogger } from '../functions/shared/logger';
 import { LocalEventBus } from './bus/local-bus';
 import { lambdaContext } from './lambda-context';
-import { localApplication } from './mail/work-order-actions';
+import { type LocalApplication, localApplication } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, ROOT, STATE_DIR } from './paths';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -49,7 +52,27 @@ const functions: Record<string, () => Promise<Handler>> = {
   // Mail goes to .local/outbox/ as .eml files instead of SES.
   'work-order-mailer': async () => createWorkOrderMailer(local().app.workOrderMailer) as Handler,
   reminder: async () => createReminderHandler(local().app.workOrderMailer) as Handler,
+  // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.
+  'inbound-mail': async () => {
+    const app = local();
+    const handler = createInboundMailHandler(() => app.app.mailIntake.intake());
+    return async (event, context) => {
+      await storeExampleMail(app, event);
+      return handler(event, context as Context);
+    };
+  },
 };
+
+/** For an event of events/ses/: its raw mail (`<messageId>.eml` beside it) into the local mail bucket. */
+async function storeExampleMail(app: LocalApplication, event: unknown): Promise<void> {
+  const parsed = sesMailEvent.safeParse(event);
+  if (!parsed.success) return;
+  for (const record of parsed.data.Records) {
+    const id = record.ses.mail.messageId;
+    const example = join(ROOT, 'events/ses', `${id}.eml`);
+    if (existsSync(example)) await app.mailFolder.store(id, readFileSync(example));
+  }
+}
 
 /**
  * `npm run invoke -- <function> <event-file>`: runs one handler with one event,
