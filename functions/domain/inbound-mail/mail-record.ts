@@ -1,6 +1,7 @@
 import type { SystemActor } from '../access/actor';
 import type { DomainEvent } from '../shared/events';
 import type { Companion, OnceClaim } from '../shared/ports';
+import type { InboundEmailProcessedDetail } from './events';
 import type { Decision, InboundMail } from './inbound-mail';
 import type { Mailbox } from './mailbox';
 import type { MailEnvelope, ParsedMessage } from './message';
@@ -86,7 +87,11 @@ export function decided(draft: RecordDraft, decision: Decision, reason: string):
 }
 
 /** The event every decided mail publishes. */
-export function processedEvent(mail: InboundMail, id: string, actor: SystemActor): DomainEvent {
+export function processedEvent(
+  mail: InboundMail,
+  id: string,
+  actor: SystemActor,
+): DomainEvent<InboundEmailProcessedDetail> {
   return {
     id,
     type: 'InboundEmailProcessed',

@@ -127,15 +127,13 @@ export class MailIntake {
     if (failed.length > 0) {
       return record(draftRecord(base), 'quarantined-verdict', `SES ${failed.join(' and ')} verdict FAIL`);
     }
-    const parsed = await ports.parse(await ports.rawMails.read(envelope.receiptId));
+    const raw = await ports.rawMails.read(envelope.receiptId);
+    const parsed = await ports.parse(raw);
     if ('error' in parsed) {
-      return record(
-        draftRecord(base),
-        'quarantined-unparseable',
-        `The mail could not be read: ${parsed.error}`,
-      );
+      const draft = draftRecord({ ...base, size: raw.byteLength });
+      return record(draft, 'quarantined-unparseable', `The mail could not be read: ${parsed.error}`);
     }
-    const draft = draftRecord({ ...base, message: parsed });
+    const draft = draftRecord({ ...base, message: parsed, size: raw.byteLength });
     // A replay's message was claimed by the mail it replays.
     const key = replayOf ? undefined : messageKey(parsed, ports.digest);
     const resent = key && (await ports.store.claimed(mailbox.tenantId, CLAIM_SCOPES.message, key));
