@@ -7,7 +7,7 @@ import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-
 import { createLogger } from '../../functions/shared/logger';
 import { startSmtpIntake } from '../../local/mail/smtp-intake';
 import { localApplication } from '../../local/mail/work-order-actions';
-import { corpusMail, mailCorpus } from '../helpers/mail-corpus';
+import { corpusMail, envelopeSender, mailCorpus } from '../helpers/mail-corpus';
 import type { meter } from './dynamodb-meter';
 
 const GENERATED = 500;
@@ -19,23 +19,6 @@ interface Run {
   latencies: number[];
   decided: number;
   roundTrips: number;
-}
-
-/** The envelope sender a mail system would use: `<>` for a null Return-Path, else the From address. */
-function envelopeSender(raw: Uint8Array): string {
-  const head =
-    Buffer.from(raw)
-      .toString('latin1')
-      .split(/\r?\n\r?\n/)[0]
-      ?.replace(/\r?\n[ \t]+/g, ' ') ?? '';
-  const header = (name: string) =>
-    head
-      .split(/\r?\n/)
-      .find((line) => line.toLowerCase().startsWith(`${name}:`))
-      ?.slice(name.length + 1)
-      .trim();
-  if (header('return-path')?.replace(/\s/g, '') === '<>') return '';
-  return /[^\s<>"]+@[^\s<>"]+/.exec(header('from') ?? '')?.[0] ?? 'someone@example.net';
 }
 
 function generated(i: number, to: string): { raw: string; from: string } {

@@ -50,3 +50,18 @@ export function corpusMail(file: string): Uint8Array {
   if (!existsSync(location)) throw missing(location);
   return readFileSync(location);
 }
+
+/** The envelope sender a mail system would use: `<>` for a null Return-Path, else the From address. */
+export function envelopeSender(raw: Uint8Array): string {
+  const text = Buffer.from(raw).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) =>
+    head
+      .split(/\r?\n/)
+      .find((line) => line.toLowerCase().startsWith(`${name}:`))
+      ?.slice(name.length + 1)
+      .trim();
+  if (header('return-path')?.replace(/\s/g, '') === '<>') return '';
+  return /[^\s<>"]+@[^\s<>"]+/.exec(header('from') ?? '')?.[0] ?? 'someone@example.net';
+}

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InboundMail, WORK_ORDER_DECISIONS } from '../../functions/domain/inbound-mail/inbound-mail';
-import { corpusMail, mailCorpus } from '../helpers/mail-corpus';
+import { corpusMail, envelopeSender, mailCorpus } from '../helpers/mail-corpus';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
 
 /*
@@ -13,22 +13,6 @@ const TENANT = 'corpus';
 const MAILBOX = 'service@corpus.example';
 /** Decisions that opened a work order (appending to one is no new work order). */
 const OPENS_WORK_ORDER = new Set(['created', 'reopened', 'linked-new']);
-
-/** The envelope sender a mail system would use: `<>` for a null Return-Path, else the From address. */
-function envelopeSender(raw: Uint8Array): string {
-  const text = Buffer.from(raw).toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
-  const header = (name: string) =>
-    head
-      .split(/\r?\n/)
-      .find((line) => line.toLowerCase().startsWith(`${name}:`))
-      ?.slice(name.length + 1)
-      .trim();
-  if (header('return-path')?.replace(/\s/g, '') === '<>') return '';
-  const from = /[^\s<>"]+@[^\s<>"]+/.exec(header('from') ?? '')?.[0];
-  return from ?? 'someone@example.net';
-}
 
 let stack: MailStack;
 let mailboxId: string;

@@ -6,34 +6,13 @@ import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-ma
 import type { DomainEvent } from '../../functions/domain/shared/events';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
+import { plainMail } from '../helpers/mails';
 
 let stack: MailStack;
 const TENANT = 'mailco';
 const MAILBOX = 'service@mailco.example';
 let mailboxId: string;
 const admin = () => stack.api.token(TENANT, 'admin', 'crm-admin');
-
-function mail(options: {
-  from: string;
-  subject: string;
-  body: string;
-  messageId: string;
-  headers?: string[];
-}) {
-  return [
-    `From: Customer <${options.from}>`,
-    `To: ${MAILBOX}`,
-    `Subject: ${options.subject}`,
-    `Message-ID: ${options.messageId}`,
-    'Date: Wed, 02 Dec 2026 08:00:00 +0000',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    ...(options.headers ?? []),
-    '',
-    options.body,
-    '',
-  ].join('\r\n');
-}
 
 beforeAll(async () => {
   stack = await startMailStack();
@@ -53,8 +32,9 @@ afterAll(async () => {
 describe('a customer mails the service mailbox', () => {
   it('becomes a work order with the subject as title, and the customer gets one acknowledgement', async () => {
     await stack.send(
-      mail({
-        from: 'anna@customer.example',
+      plainMail({
+        from: 'Customer <anna@customer.example>',
+        to: MAILBOX,
         subject: 'Boiler leaking',
         body: 'Water under the boiler.',
         messageId: '<m1@customer.example>',
