@@ -1,42 +1,18 @@
-import type { SystemActor } from '../access/actor';
 import type { Contact } from '../customers/contact';
 import { ClaimTakenError, QuotaExceededError } from '../shared/errors';
-import type { ServiceContext } from '../shared/master-data-service';
-import type { WriteEffects } from '../shared/ports';
-import type { WorkOrderAttachment } from '../work-orders/attachments';
 import type { WorkOrder } from '../work-orders/work-order';
-import type { WorkOrderService } from '../work-orders/work-order-service';
-import { attachmentStorageKey, displayName, outcomeOf, refusalOf } from './attachments';
-import type { AttachmentOutcome, Decision, InboundMail, ThreadMatch } from './inbound-mail';
-import type { IntakePorts } from './intake-ports';
-import { evaluateRules, ruleInput } from './intake-rules';
 import {
-  CLAIM_SCOPES,
-  decided,
-  hourOf,
-  mailClaims,
-  processedEvent,
-  type RecordDraft,
-  recordCompanion,
-} from './mail-record';
+  changeEffects,
+  type DecisionDeps,
+  type DecisionInput,
+  replyOf,
+  replyText,
+  titleOf,
+} from './decision-effects';
+import type { Decision, InboundMail } from './inbound-mail';
+import { evaluateRules, ruleInput } from './intake-rules';
+import { CLAIM_SCOPES, decided, hourOf, mailClaims, processedEvent, type RecordDraft } from './mail-record';
 import { type Mailbox, settingsOf } from './mailbox';
-import type { ParsedMessage } from './message';
-
-export interface DecisionDeps {
-  ports: IntakePorts;
-  workOrders: WorkOrderService;
-  context: ServiceContext;
-  actor: SystemActor;
-}
-
-interface DecisionInput {
-  mailbox: Mailbox;
-  draft: RecordDraft;
-  message: ParsedMessage;
-  /** The key the message is claimed under; none for a replay (the replayed mail claimed it). */
-  key: string | undefined;
-  thread?: ThreadMatch | undefined;
-}
 
 /** What a decision did: the record, and the work order it created or changed (for its acknowledgement). */
 export interface Decided {
@@ -47,10 +23,6 @@ export interface Decided {
 }
 
 const recorded = async (mail: Promise<InboundMail>): Promise<Decided> => ({ mail: await mail });
-
-/** Longest description or comment taken from a mail; the raw mail keeps all of it. */
-const MAX_TEXT = 10_000;
-const TITLE_MAX = 200;
 
 /** A decision that changes no work order: the record, its claims and its event, in one transaction. */
 export async function recordDecision(
@@ -155,97 +127,6 @@ async function senderContact(
     const id = await store.claimed(mailbox.tenantId, CLAIM_SCOPES.senderContact, sender);
     return id ? contacts.get(mailbox.tenantId, id) : undefined;
   }
-}
-
-/** What the customer wrote this time, bounded; the raw mail keeps the rest. */
-function replyText(message: ParsedMessage): string {
-  const text = (message.reply.trim() || message.text.trim() || '(no text)').replace(/\r\n?/g, '\n');
-  return text.length > MAX_TEXT
-    ? `${text.slice(0, MAX_TEXT - 40)}\n… (shortened; the whole mail is kept)`
-    : text;
-}
-
-function titleOf(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: a title is one line without control characters.
-  const line = subject.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  if (!line) return '(no subject)';
-  return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
-}
-
-/** Stores the files the mail brought and says what became of each. */
-async function storeAttachments(
-  deps: DecisionDeps,
-  input: DecisionInput,
-): Promise<{ outcomes: AttachmentOutcome[]; stored: Omit<WorkOrderAttachment, 'workOrderId'>[] }> {
-  const { mailbox, draft } = input;
-  const outcomes: AttachmentOutcome[] = [];
-  const stored: Omit<WorkOrderAttachment, 'workOrderId'>[] = [];
-  for (const [index, attachment] of input.message.attachments.entries()) {
-    const refused = refusalOf(attachment, index);
-    if (refused) {
-      outcomes.push(outcomeOf(attachment, { refused }));
-      continue;
-    }
-    const storageKey = attachmentStorageKey(mailbox.tenantId, draft.receiptId, index);
-    await deps.ports.attachments.put(storageKey, attachment.content, attachment.mimeType);
-    const id = deps.context.ids.next();
-    stored.push({
-      id,
-      tenantId: mailbox.tenantId,
-      version: 1,
-      createdAt: draft.createdAt,
-      updatedAt: draft.createdAt,
-      filename: displayName(attachment, index),
-      mimeType: attachment.mimeType,
-      size: attachment.size,
-      inline: attachment.inline,
-      ...(attachment.contentId ? { contentId: attachment.contentId } : {}),
-      storageKey,
-      inboundMailId: draft.id,
-    });
-    outcomes.push(outcomeOf(attachment, { attachmentId: id }));
-  }
-  return { outcomes, stored };
-}
-
-/** The decision record, its claims, its event and the attachments: what commits with the work-order change. */
-async function changeEffects(
-  deps: DecisionDeps,
-  input: DecisionInput,
-  draft: RecordDraft,
-  decision: Decision,
-  reason: string,
-): Promise<(workOrder: WorkOrder) => { mail: InboundMail; effects: WriteEffects }> {
-  const { outcomes, stored } = await storeAttachments(deps, input);
-  const eventId = deps.context.ids.next();
-  return (workOrder) => {
-    const mail = decided(
-      { ...draft, attachments: outcomes, workOrderId: workOrder.id, workOrderNumber: workOrder.number },
-      decision,
-      reason,
-    );
-    return {
-      mail,
-      effects: {
-        claims: mailClaims(mail, input.key, workOrder.id),
-        events: [processedEvent(mail, eventId, deps.actor)],
-        companions: [
-          recordCompanion(mail),
-          ...stored.map((a) => ({
-            aggregate: 'work-order-attachment' as const,
-            entity: { ...a, workOrderId: workOrder.id },
-          })),
-        ],
-      },
-    };
-  };
-}
-
-function replyOf(input: DecisionInput, draft: RecordDraft) {
-  return {
-    text: replyText(input.message),
-    data: { inboundMailId: draft.id, from: draft.sender, subject: draft.subject },
-  };
 }
 
 async function append(
