@@ -17,6 +17,7 @@ import { mailboxRules } from '../domain/inbound-mail/mailbox';
 import { MailboxService } from '../domain/inbound-mail/mailbox-service';
 import { MailIntake } from '../domain/inbound-mail/receive-mail';
 import { threadLookups } from '../domain/inbound-mail/thread-lookups';
+import { ConflictError } from '../domain/shared/errors';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import { WorkOrderAttachments } from '../domain/work-orders/attachments';
 import type { WorkOrderService } from '../domain/work-orders/work-order-service';
@@ -41,7 +42,11 @@ export function mailIntakeServices(
   const contacts = new MasterDataService(master.contacts, contactRules(master.accounts), ports);
   let useCases: WorkOrderService | undefined;
   const workOrderUseCases = () => (useCases ??= workOrderServices(ports, master).workOrders);
-  const bucket = () => requirePort(ports, 'mailBucket');
+  const bucket = () => {
+    // A region without SES receiving has no mail bucket: nothing was received there.
+    if (!ports.mailBucket) throw new ConflictError('This region receives no mail: there is no stored mail');
+    return ports.mailBucket;
+  };
   const contactsByEmail = async (tenantId: string, email: string) =>
     (await master.contacts.byEmail(tenantId, email, { limit: 10 })).items;
   const tokens = () => requirePort(ports, 'replyTokens');

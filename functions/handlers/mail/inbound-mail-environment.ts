@@ -23,21 +23,26 @@ function secretReader(config: Config): () => Promise<string> {
 
 /**
  * What the mail functions are built from in AWS: the mail bucket, SES for
- * acknowledgements, reply tokens signed with the region's secret (loaded
- * before the first mail is decided), and the region's mail domain.
+ * acknowledgements, reply tokens signed with the region's secret (read when
+ * first needed), and the region's mail domain. In a region without SES
+ * receiving the stack sets none of them: mailboxes can still be managed, and
+ * what needs received mail answers that the region receives none.
  */
 export function inboundMailApplication(config: Config = readConfig()) {
-  const tokens = new HmacReplyTokens(secretReader(config));
-  const outbound = (): Partial<Ports> => ({
-    mail: new SesMailer(new SESClient({})),
-    mailBucket: new S3MailBucket(
-      new S3Client({}),
-      required(config, 'MAIL_BUCKET'),
-      config.RAW_MAIL_PREFIX ?? '',
-    ),
-    replyTokens: tokens,
-    ...(config.MAIL_DOMAIN ? { mailDomain: config.MAIL_DOMAIN } : {}),
-  });
+  const receiving = config.MAIL_BUCKET !== undefined;
+  const outbound = (): Partial<Ports> =>
+    receiving
+      ? {
+          mail: new SesMailer(new SESClient({})),
+          mailBucket: new S3MailBucket(
+            new S3Client({}),
+            required(config, 'MAIL_BUCKET'),
+            config.RAW_MAIL_PREFIX ?? '',
+          ),
+          replyTokens: new HmacReplyTokens(secretReader(config)),
+          ...(config.MAIL_DOMAIN ? { mailDomain: config.MAIL_DOMAIN } : {}),
+        }
+      : {};
   return fromEnvironment(
     (ports) => ({ mailIntake: mailIntakeServices(ports), idempotency: idempotencyStore(ports) }),
     outbound,
