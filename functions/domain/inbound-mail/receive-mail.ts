@@ -122,12 +122,22 @@ export class MailIntake {
     const deps = { ports, context: this.context, actor: mailboxActor(mailbox) };
     const record = (draft: RecordDraft, decision: Decision, reason: string, key?: string) =>
       recordDecision(deps, draft, decision, reason, key);
-    const base = { id: this.context.ids.next(), now: this.now(), mailbox, recipient, envelope, replayOf };
+    // Read even when a verdict keeps it out: the record says how large the kept mail is.
+    const raw = await ports.rawMails.read(envelope.receiptId);
+    const base = {
+      id: this.context.ids.next(),
+      now: this.now(),
+      mailbox,
+      recipient,
+      envelope,
+      size: raw.byteLength,
+      replayOf,
+    };
     const failed = (['spam', 'virus'] as const).filter((v) => envelope.verdicts[v] === 'FAIL');
     if (failed.length > 0) {
       return record(draftRecord(base), 'quarantined-verdict', `SES ${failed.join(' and ')} verdict FAIL`);
     }
-    const parsed = await ports.parse(await ports.rawMails.read(envelope.receiptId));
+    const parsed = await ports.parse(raw);
     if ('error' in parsed) {
       return record(
         draftRecord(base),
