@@ -253,9 +253,60 @@ describe("a mail's files", () => {
       expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
     }
 
+    // Whoever may read the work order learns that a file was refused, and why.
+    const timeline = await stack.api.request<{ items: { kind: string; data?: Record<string, unknown> }[] }>(
+      'GET',
+      `/work-orders/${record.workOrderId}/records?limit=100`,
+      { token: asOwner },
+    );
+    const created = timeline.body.items.find((r) => r.kind === 'created');
+    expect(created?.data?.refusedAttachments).toEqual([
+      { filename: 'setup.exe', reason: 'files named *.exe are not accepted' },
+    ]);
+
     const asBystander = stack.api.token(TENANT, bystander, 'service-staff');
     expect((await stack.api.request('GET', path, { token: asBystander })).status).toBe(404);
     const pdfId = byName.get('report.pdf')?.id;
     expect((await stack.api.request('GET', `${path}/${pdfId}`, { token: asBystander })).status).toBe(404);
+
+    // A reply's refused file is told with the reply's comment.
+    const reply = await stack.deliver(
+      [
+        'From: Customer <ida@customer.example>',
+        `To: ${box.address}`,
+        'Subject: Re: Photos of the boiler',
+        'Message-ID: <files-2@customer.example>',
+        'In-Reply-To: <files-1@customer.example>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="mixed"',
+        '',
+        '--mixed',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'And the script that fixes it.',
+        '--mixed',
+        'Content-Type: text/plain; name="fix.bat"',
+        'Content-Disposition: attachment; filename="fix.bat"',
+        '',
+        'del *.*',
+        '--mixed--',
+        '',
+      ].join('\r\n'),
+      { from: 'ida@customer.example', to: box.address },
+      { tenantId: TENANT, mailboxId: box.id },
+    );
+    expect(reply).toMatchObject({ decision: 'appended', workOrderId: record.workOrderId });
+    const after = await stack.api.request<{ items: { kind: string; data?: Record<string, unknown> }[] }>(
+      'GET',
+      `/work-orders/${record.workOrderId}/records?limit=100`,
+      { token: asOwner },
+    );
+    const comment = after.body.items.find((r) => r.kind === 'comment');
+    expect(comment?.data?.refusedAttachments).toEqual([
+      { filename: 'fix.bat', reason: 'files named *.bat are not accepted' },
+    ]);
+    expect(
+      (await stack.api.request<{ items: unknown[] }>('GET', path, { token: asOwner })).body.items,
+    ).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import type { WriteEffects } from '../shared/ports';
 import type { WorkOrderAttachment } from '../work-orders/attachments';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { WorkOrderService } from '../work-orders/work-order-service';
-import { attachmentStorageKey, displayName, outcomeOf, refusalOf } from './attachments';
+import { attachmentStorageKey, displayName, outcomeOf, refusalOf, refusedFilesNote } from './attachments';
 import type { AttachmentOutcome, Decision, InboundMail, ThreadMatch } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
 import { evaluateRules, ruleInput } from './intake-rules';
@@ -234,7 +234,12 @@ async function changeEffects(
 function replyOf(input: DecisionInput, draft: RecordDraft) {
   return {
     text: replyText(input.message),
-    data: { inboundMailId: draft.id, from: draft.sender, subject: draft.subject },
+    data: {
+      inboundMailId: draft.id,
+      from: draft.sender,
+      subject: draft.subject,
+      ...refusedFilesNote(input.message.attachments),
+    },
   };
 }
 
@@ -312,7 +317,11 @@ async function createFrom(
     },
     [{ kind: 'once', scope: CLAIM_SCOPES.senderQuota, key: `${hour}${used + 1}` }],
     {
-      origin: { inboundMailId: draft.id, ...(previous ? { follows: previous.id } : {}) },
+      origin: {
+        inboundMailId: draft.id,
+        ...(previous ? { follows: previous.id } : {}),
+        ...refusedFilesNote(message.attachments),
+      },
       also: (workOrder) => {
         const built = build(workOrder);
         mail = built.mail;
