@@ -33,9 +33,23 @@ export const mailboxActor = (mailbox: Mailbox): SystemActor => ({
 /** `2026-12-02T14`: the hour a per-hour cap counts in. */
 export const hourOf = (iso: string) => iso.slice(0, 13);
 
+/**
+ * Longest Message-ID that is a claim key as it is: a key is one DynamoDB sort
+ * key (at most 1 KB; a character takes at most 3 bytes).
+ */
+const MAX_MESSAGE_ID_KEY = 300;
+
+/**
+ * The key a Message-ID is claimed and looked up under: the id, or for one
+ * longer than a key holds (a header may carry a megabyte), its digest.
+ */
+export function messageIdKey(id: string, digest: (text: string) => string): string {
+  return id.length <= MAX_MESSAGE_ID_KEY ? id : `message-id-sha256:${digest(id)}`;
+}
+
 /** The key a message is claimed under: its Message-ID, or a digest of what it says. */
 export function messageKey(message: ParsedMessage, digest: (text: string) => string): string {
-  if (message.messageId) return message.messageId;
+  if (message.messageId) return messageIdKey(message.messageId, digest);
   const content = [
     message.from?.address ?? '',
     message.subject,
