@@ -82,4 +82,16 @@ describe('a mail with more in a header than the store holds is decided all the s
     const unknown = await receive(mail({ subject: 'Another', headers: [`References: ${stranger}`] }));
     expect(unknown.decision).toBe('created');
   });
+
+  it('a sender address longer than any address is none: the mail is held, or the envelope sender taken', async () => {
+    const long = `${'s'.repeat(1500)}@customer.example`;
+    const held = await receive(mail({ from: `Long <${long}>` }), long);
+    expect(held).toMatchObject({
+      decision: 'held-unknown-sender',
+      sender: '',
+      reason: 'The mail names no sender address',
+    });
+    const fallback = await receive(mail({ from: `Long <${long}>` }));
+    expect(fallback).toMatchObject({ decision: 'created', sender: SENDER });
+  });
 });

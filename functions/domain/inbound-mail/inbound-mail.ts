@@ -62,7 +62,10 @@ export interface InboundMail extends Entity {
   receiptId: string;
   receivedAt: string;
   size: number;
-  /** The sender's address (From, else the envelope sender); '' when neither names one. */
+  /**
+   * The sender's address (From, else the envelope sender); '' when neither
+   * names one of at most 254 octets.
+   */
   sender: string;
   subject: string;
   messageId?: string;

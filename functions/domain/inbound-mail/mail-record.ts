@@ -60,6 +60,12 @@ export function messageKey(message: ParsedMessage, digest: (text: string) => str
   return `sha256:${digest(content)}`;
 }
 
+/** RFC 5321 allows an address 254 octets: a longer one reaches nobody, and would not fit in a claim's key. */
+const MAX_ADDRESS_OCTETS = 254;
+
+const usableAddress = (address: string | undefined) =>
+  address && new TextEncoder().encode(address).byteLength <= MAX_ADDRESS_OCTETS ? address : undefined;
+
 /** A decision record before its decision: what is known of the mail once it is routed. */
 export type RecordDraft = Omit<InboundMail, 'decision' | 'reason'>;
 
@@ -86,7 +92,7 @@ export function draftRecord(input: {
     receiptId: envelope.receiptId,
     receivedAt: envelope.receivedAt,
     size: input.size ?? 0,
-    sender: message?.from?.address ?? envelope.mailFrom,
+    sender: usableAddress(message?.from?.address) ?? usableAddress(envelope.mailFrom) ?? '',
     subject: message?.subject ?? '',
     ...(message?.messageId ? { messageId: message.messageId } : {}),
     verdicts: envelope.verdicts,
