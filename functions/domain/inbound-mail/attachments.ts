@@ -1,4 +1,5 @@
 import type { AttachmentOutcome } from './inbound-mail';
+import { clipped, RECORD_LIMITS } from './mail-record';
 import type { ParsedAttachment } from './message';
 
 /** Most files one mail adds: their list items commit with the work order, in one transaction. */
@@ -67,7 +68,7 @@ export function outcomeOf(
   stored: { attachmentId: string } | { refused: string },
 ): AttachmentOutcome {
   return {
-    filename: attachment.filename,
+    filename: attachment.filename === null ? null : clipped(attachment.filename, RECORD_LIMITS.filename),
     mimeType: attachment.mimeType,
     size: attachment.size,
     inline: attachment.inline,

@@ -82,7 +82,10 @@ export interface InboundMail extends Entity {
   previousWorkOrderId?: string;
   /** The contact the sender was matched to (or created as). */
   contactId?: string;
+  /** The files of the mail, the first 100 of them. */
   attachments: AttachmentOutcome[];
+  /** How many files the mail had past those described in `attachments`. */
+  moreAttachments?: number;
   acknowledgement?: AcknowledgementOutcome;
   /** Set by a replay: the record it replays and the decision that one had. */
   replayOf?: { id: string; decision: Decision };
@@ -128,6 +131,7 @@ export const inboundMailSchema = z.object({
       attachmentId: z.optional(z.string()),
     }),
   ),
+  moreAttachments: z.optional(z.int()),
   acknowledgement: z.optional(
     z.object({
       outcome: z.enum(['sent', 'already-sent', 'skipped']),

@@ -60,6 +60,28 @@ export function messageKey(message: ParsedMessage, digest: (text: string) => str
   return `sha256:${digest(content)}`;
 }
 
+/**
+ * What a decision record keeps of a mail's own words is bounded: the record
+ * is one DynamoDB item (400 KB), and one header of a mail may hold a megabyte.
+ * The raw mail keeps all of it.
+ */
+export const RECORD_LIMITS = {
+  /** A subject, Message-ID, reason or matched thread signal: an RFC 5322 line has at most 998 characters. */
+  line: 998,
+  /** A file name, as work orders list it. */
+  filename: 255,
+  /** Files described one by one; those past it are counted in `moreAttachments`. */
+  files: 100,
+} as const;
+
+/** The text cut to at most `max` characters, the cut marked with an ellipsis. */
+export function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
 /** RFC 5321 allows an address 254 octets: a longer one reaches nobody, and would not fit in a claim's key. */
 const MAX_ADDRESS_OCTETS = 254;
 
@@ -93,16 +115,29 @@ export function draftRecord(input: {
     receivedAt: envelope.receivedAt,
     size: input.size ?? 0,
     sender: usableAddress(message?.from?.address) ?? usableAddress(envelope.mailFrom) ?? '',
-    subject: message?.subject ?? '',
-    ...(message?.messageId ? { messageId: message.messageId } : {}),
+    subject: clipped(message?.subject ?? '', RECORD_LIMITS.line),
+    ...(message?.messageId ? { messageId: clipped(message.messageId, RECORD_LIMITS.line) } : {}),
     verdicts: envelope.verdicts,
     attachments: [],
     ...(input.replayOf ? { replayOf: input.replayOf } : {}),
   };
 }
 
+/** The record of a decision, each text of the mail it quotes within the record's limits. */
 export function decided(draft: RecordDraft, decision: Decision, reason: string): InboundMail {
-  return { ...draft, decision, reason };
+  const { automatic, thread, attachments } = draft;
+  const unlisted = attachments.length - RECORD_LIMITS.files;
+  return {
+    ...draft,
+    decision,
+    reason: clipped(reason, RECORD_LIMITS.line),
+    ...(automatic
+      ? { automatic: { ...automatic, detail: clipped(automatic.detail, RECORD_LIMITS.line) } }
+      : {}),
+    ...(thread ? { thread: { ...thread, value: clipped(thread.value, RECORD_LIMITS.line) } } : {}),
+    attachments: attachments.slice(0, RECORD_LIMITS.files),
+    ...(unlisted > 0 ? { moreAttachments: unlisted } : {}),
+  };
 }
 
 /** The event every decided mail publishes. */
