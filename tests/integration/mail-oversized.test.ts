@@ -27,8 +27,12 @@ let box: TestMailbox;
 const admin = () => adminToken(stack, TENANT);
 let receipt = 0;
 
-/** Stores a raw mail as SES's S3 action does and invokes the handler as SES's Lambda action does. */
-async function receive(raw: string, mailFrom = SENDER): Promise<InboundMail> {
+/**
+ * Stores a raw mail as SES's S3 action does and invokes the handler as SES's
+ * Lambda action does: its decision record, and how many DynamoDB requests the
+ * handler made.
+ */
+async function receiveCounting(raw: string, mailFrom = SENDER) {
   const envelope: MailEnvelope = {
     receiptId: `oversized-${++receipt}`,
     recipients: [box.address],
@@ -41,11 +45,26 @@ async function receive(raw: string, mailFrom = SENDER): Promise<InboundMail> {
     () => stack.local.app.mailIntake.intake(),
     createLogger({}, () => undefined),
   );
-  await handler(sesEventOf(envelope));
+  let requests = 0;
+  const { middlewareStack } = stack.api.table.client;
+  middlewareStack.add(
+    (next) => (args) => {
+      requests++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  try {
+    await handler(sesEventOf(envelope));
+  } finally {
+    middlewareStack.remove('countRequests');
+  }
   const [record] = (await stack.decisions(TENANT, box.id)) as [InboundMail];
   expect(record.receiptId).toBe(envelope.receiptId);
-  return record;
+  return { record, requests };
 }
+
+const receive = async (raw: string, mailFrom = SENDER) => (await receiveCounting(raw, mailFrom)).record;
 
 let sequence = 0;
 const mail = (options: { subject?: string; messageId?: string; from?: string; headers?: string[] }) =>
@@ -184,5 +203,26 @@ describe('a mail with more in a header than the store holds is decided all the s
     expect(record.attachments[0]?.filename).toHaveLength(255);
     const { attachments } = await workOrderOf(record);
     expect(attachments[0]?.filename).toHaveLength(255);
+  });
+
+  it('thousands of X-Loop headers, or one longer than an address, are looked up a few times at most', async () => {
+    const long = await receive(mail({ headers: [`X-Loop: ${'x'.repeat(3000)}@oversized.example`] }));
+    expect(long.decision).toBe('created');
+    const plain = await receiveCounting(mail({}));
+    const loops = Array.from({ length: 5000 }, (_, i) => `X-Loop: desk-${i}@elsewhere.example`);
+    const many = await receiveCounting(mail({ headers: loops }));
+    expect(many.record.decision).toBe('created');
+    expect(many.requests).toBeLessThan(plain.requests + 20);
+  });
+
+  it('a subject tag too long for a number, or thousands of tags, are looked up a few times at most', async () => {
+    const long = await receive(mail({ subject: `Re: [WO-2026-${'1'.repeat(3000)}]` }));
+    expect(long.decision).toBe('created');
+    const plain = await receiveCounting(mail({}));
+    // Numbers of a year without work orders: none of them is a thread.
+    const tags = Array.from({ length: 20_000 }, (_, i) => `[WO-2001-${String(i + 1).padStart(6, '0')}]`);
+    const many = await receiveCounting(mail({ subject: tags.join(' ') }));
+    expect(many.record.decision).toBe('created');
+    expect(many.requests).toBeLessThan(plain.requests + 20);
   });
 });

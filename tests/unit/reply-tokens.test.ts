@@ -43,6 +43,13 @@ describe('subjectTags', () => {
   it('ignores numbers without brackets or of another shape', () => {
     expect(subjectTags('Re: WO-2026-000123')).toEqual([]);
     expect(subjectTags('[WO-26-000123] [WO-2026-12345] [INV-2026-000123]')).toEqual([]);
+    expect(subjectTags(`[WO-2026-${'1'.repeat(13)}]`)).toEqual([]);
+  });
+
+  it('names each number once, and only the first five', () => {
+    expect(subjectTags('[WO-2026-000001] Re: [wo-2026-000001]')).toEqual(['WO-2026-000001']);
+    const many = Array.from({ length: 1000 }, (_, i) => `[WO-2026-${String(i + 1).padStart(6, '0')}]`);
+    expect(subjectTags(many.join(' '))).toEqual(many.slice(0, 5).map((tag) => tag.slice(1, -1)));
   });
 });
 

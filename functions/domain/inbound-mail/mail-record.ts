@@ -85,7 +85,8 @@ export function clipped(text: string, max: number): string {
 /** RFC 5321 allows an address 254 octets: a longer one reaches nobody, and would not fit in a claim's key. */
 const MAX_ADDRESS_OCTETS = 254;
 
-const usableAddress = (address: string | undefined) =>
+/** The address, if it is one a mail system could deliver to (at most 254 octets). */
+export const usableAddress = (address: string | undefined) =>
   address && new TextEncoder().encode(address).byteLength <= MAX_ADDRESS_OCTETS ? address : undefined;
 
 /** A decision record before its decision: what is known of the mail once it is routed. */
