@@ -50,7 +50,7 @@ describe('which addresses reach a mailbox over SMTP', () => {
     const box = await mailbox('smtp');
     expect(await refusal(`nobody@${DOMAIN}`)).toBe(550);
     const tokened = await deliver(box, 'lena@customer.example', 'Via a token', `smtp+sometoken@${DOMAIN}`);
-    expect(tokened.decision).toBe('created');
+    expect(tokened).toMatchObject({ decision: 'created', recipient: `smtp+sometoken@${DOMAIN}` });
     const shouted = await deliver(
       box,
       'lena@customer.example',

@@ -56,7 +56,10 @@ export interface AcknowledgementOutcome {
  */
 export interface InboundMail extends Entity {
   mailboxId: string;
-  /** The mailbox address it reached (the envelope recipient, without a reply token). */
+  /**
+   * The envelope recipient that reached the mailbox, with the reply token it
+   * carried, if any: a replay finds the thread by it again.
+   */
   recipient: string;
   /** SES's messageId (the raw mail's key in the store). */
   receiptId: string;
