@@ -107,10 +107,7 @@ describe('what is kept out before a mail is read', () => {
     const record = await stack.deliver(
       raw,
       { from: 'lena@customer.example', to: box.address },
-      {
-        tenantId: TENANT,
-        mailboxId: box.id,
-      },
+      { tenantId: TENANT, mailboxId: box.id },
     );
     expect(record.decision).toBe('quarantined-unparseable');
     expect(record.reason).toBe(
@@ -205,10 +202,7 @@ describe("a mail's files", () => {
     const record = await stack.deliver(
       mailWithFiles(box.address),
       { from: 'ida@customer.example', to: box.address },
-      {
-        tenantId: TENANT,
-        mailboxId: box.id,
-      },
+      { tenantId: TENANT, mailboxId: box.id },
     );
     expect(record.decision).toBe('created');
     const outcome = (filename: string) => record.attachments.find((a) => a.filename === filename);
