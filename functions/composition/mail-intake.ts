@@ -60,6 +60,7 @@ export function mailIntakeServices(
       messages: store,
       workOrders,
       contacts: { byEmail: contactsByEmail },
+      digest: sha256,
     }),
     tokens: {
       sign: async (tenantId, workOrderId) => tokens().sign(tenantId, workOrderId),

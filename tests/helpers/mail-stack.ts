@@ -22,6 +22,15 @@ export interface MailStack {
   decisions(tenantId: string, mailboxId: string): Promise<InboundMail[]>;
   /** Polls until the mailbox has `count` decision records (or fails after the timeout). */
   awaitDecisions(tenantId: string, mailboxId: string, count: number): Promise<InboundMail[]>;
+  /**
+   * Sends one mail and waits for its decision record and for the end of its
+   * delivery (the acknowledgement included): the mailbox's newest record.
+   */
+  deliver(
+    raw: Buffer | string,
+    envelope: { from: string; to: string },
+    mailbox: { tenantId: string; mailboxId: string },
+  ): Promise<InboundMail>;
   /** The `.eml` files sent so far, oldest first. */
   outbox(): string[];
   close(): Promise<void>;
@@ -60,26 +69,36 @@ export async function startMailStack(): Promise<MailStack> {
     return response.body.items;
   };
 
+  const send = async (raw: Buffer | string, envelope: { from: string; to: string | string[] }) => {
+    await transport.sendMail({
+      envelope: { from: envelope.from, to: envelope.to },
+      raw: typeof raw === 'string' ? Buffer.from(raw) : raw,
+    });
+  };
+  const awaitDecisions = (tenantId: string, mailboxId: string, count: number) =>
+    pollUntil(
+      async () => {
+        const items = await decisions(tenantId, mailboxId);
+        return items.length >= count ? items : undefined;
+      },
+      { timeoutMs: 30_000, what: `${count} decisions of mailbox ${mailboxId}` },
+    );
+
   return {
     api,
     local,
     smtp,
     stateDir,
-    send: async (raw, envelope) => {
-      await transport.sendMail({
-        envelope: { from: envelope.from, to: envelope.to },
-        raw: typeof raw === 'string' ? Buffer.from(raw) : raw,
-      });
-    },
+    send,
     decisions,
-    awaitDecisions: (tenantId, mailboxId, count) =>
-      pollUntil(
-        async () => {
-          const items = await decisions(tenantId, mailboxId);
-          return items.length >= count ? items : undefined;
-        },
-        { timeoutMs: 30_000, what: `${count} decisions of mailbox ${mailboxId}` },
-      ),
+    awaitDecisions,
+    deliver: async (raw, envelope, { tenantId, mailboxId }) => {
+      const before = (await decisions(tenantId, mailboxId)).length;
+      await send(raw, envelope);
+      await awaitDecisions(tenantId, mailboxId, before + 1);
+      await smtp.idle();
+      return (await decisions(tenantId, mailboxId))[0] as InboundMail;
+    },
     outbox: () =>
       readdirSync(local.outbox.dir)
         .filter((file) => file.endsWith('.eml'))

@@ -56,6 +56,13 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
     path: '/work-orders',
     body: { title: 'Permission probe' },
   }),
+  'mailbox:read': async () => ({ method: 'GET', path: '/mailboxes' }),
+  'mailbox:write': async () => ({
+    method: 'POST',
+    path: '/mailboxes',
+    body: { address: `${unique()}@perm.example` },
+  }),
+  'inbound-mail:read': async () => ({ method: 'GET', path: '/inbound-mails' }),
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };

@@ -1,6 +1,7 @@
 import type { Contact } from '../customers/contact';
 import { ClaimTakenError, QuotaExceededError } from '../shared/errors';
 import type { WorkOrder } from '../work-orders/work-order';
+import { refusedFilesNote } from './attachments';
 import {
   changeEffects,
   type DecisionDeps,
@@ -214,7 +215,11 @@ async function createFrom(
       },
       [quota],
       {
-        origin: { inboundMailId: draft.id, ...(previous ? { follows: previous.id } : {}) },
+        origin: {
+          inboundMailId: draft.id,
+          ...(previous ? { follows: previous.id } : {}),
+          ...refusedFilesNote(message.attachments),
+        },
         also: (created) => {
           const built = build(created);
           mail = built.mail;

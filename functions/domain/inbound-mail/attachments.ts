@@ -1,4 +1,5 @@
 import type { AttachmentOutcome } from './inbound-mail';
+import { clipped, RECORD_LIMITS } from './mail-record';
 import type { ParsedAttachment } from './message';
 
 /** Most files one mail adds: their list items commit with the work order, in one transaction. */
@@ -39,13 +40,35 @@ export function displayName(attachment: ParsedAttachment, index: number): string
   return `attachment-${index + 1}.${subtype}`;
 }
 
+/** Refused files named on the timeline one by one; past this many they are counted. */
+const MAX_REFUSED_NAMED = 25;
+
+/**
+ * What the work order's timeline says of the files of a mail that were not
+ * kept, each with why: the decision record is for CRM admins, and whoever
+ * handles the work order must not think the customer sent nothing.
+ */
+export function refusedFilesNote(attachments: readonly ParsedAttachment[]): Record<string, unknown> {
+  const refused = attachments.flatMap((attachment, index) => {
+    const reason = refusalOf(attachment, index);
+    return reason ? [{ filename: displayName(attachment, index), reason }] : [];
+  });
+  if (refused.length === 0) return {};
+  return {
+    refusedAttachments: refused.slice(0, MAX_REFUSED_NAMED),
+    ...(refused.length > MAX_REFUSED_NAMED
+      ? { moreRefusedAttachments: refused.length - MAX_REFUSED_NAMED }
+      : {}),
+  };
+}
+
 /** What the decision record says of each file. */
 export function outcomeOf(
   attachment: ParsedAttachment,
   stored: { attachmentId: string } | { refused: string },
 ): AttachmentOutcome {
   return {
-    filename: attachment.filename,
+    filename: attachment.filename === null ? null : clipped(attachment.filename, RECORD_LIMITS.filename),
     mimeType: attachment.mimeType,
     size: attachment.size,
     inline: attachment.inline,

@@ -4,7 +4,7 @@ import type { WriteEffects } from '../shared/ports';
 import type { WorkOrderAttachment } from '../work-orders/attachments';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { WorkOrderService } from '../work-orders/work-order-service';
-import { attachmentStorageKey, displayName, outcomeOf, refusalOf } from './attachments';
+import { attachmentStorageKey, displayName, outcomeOf, refusalOf, refusedFilesNote } from './attachments';
 import type { AttachmentOutcome, Decision, InboundMail, ThreadMatch } from './inbound-mail';
 import type { IntakePorts } from './intake-ports';
 import { decided, mailClaims, processedEvent, type RecordDraft, recordCompanion } from './mail-record';
@@ -124,6 +124,11 @@ export async function changeEffects(
 export function replyOf(input: DecisionInput, draft: RecordDraft) {
   return {
     text: replyText(input.message),
-    data: { inboundMailId: draft.id, from: draft.sender, subject: draft.subject },
+    data: {
+      inboundMailId: draft.id,
+      from: draft.sender,
+      subject: draft.subject,
+      ...refusedFilesNote(input.message.attachments),
+    },
   };
 }

@@ -56,13 +56,19 @@ export interface AcknowledgementOutcome {
  */
 export interface InboundMail extends Entity {
   mailboxId: string;
-  /** The mailbox address it reached (the envelope recipient, without a reply token). */
+  /**
+   * The envelope recipient that reached the mailbox, with the reply token it
+   * carried, if any: a replay finds the thread by it again.
+   */
   recipient: string;
   /** SES's messageId (the raw mail's key in the store). */
   receiptId: string;
   receivedAt: string;
   size: number;
-  /** The sender's address (From, else the envelope sender); '' when neither names one. */
+  /**
+   * The sender's address (From, else the envelope sender); '' when neither
+   * names one of at most 254 octets.
+   */
   sender: string;
   subject: string;
   messageId?: string;
@@ -79,7 +85,10 @@ export interface InboundMail extends Entity {
   previousWorkOrderId?: string;
   /** The contact the sender was matched to (or created as). */
   contactId?: string;
+  /** The files of the mail, the first 100 of them. */
   attachments: AttachmentOutcome[];
+  /** How many files the mail had past those described in `attachments`. */
+  moreAttachments?: number;
   acknowledgement?: AcknowledgementOutcome;
   /** Set by a replay: the record it replays and the decision that one had. */
   replayOf?: { id: string; decision: Decision };
@@ -125,6 +134,7 @@ export const inboundMailSchema = z.object({
       attachmentId: z.optional(z.string()),
     }),
   ),
+  moreAttachments: z.optional(z.int()),
   acknowledgement: z.optional(
     z.object({
       outcome: z.enum(['sent', 'already-sent', 'skipped']),

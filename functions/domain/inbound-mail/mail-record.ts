@@ -34,9 +34,23 @@ export const mailboxActor = (mailbox: Mailbox): SystemActor => ({
 /** `2026-12-02T14`: the hour a per-hour cap counts in. */
 export const hourOf = (iso: string) => iso.slice(0, 13);
 
+/**
+ * Longest Message-ID that is a claim key as it is: a key is one DynamoDB sort
+ * key (at most 1 KB; a character takes at most 3 bytes).
+ */
+const MAX_MESSAGE_ID_KEY = 300;
+
+/**
+ * The key a Message-ID is claimed and looked up under: the id, or for one
+ * longer than a key holds (a header may carry a megabyte), its digest.
+ */
+export function messageIdKey(id: string, digest: (text: string) => string): string {
+  return id.length <= MAX_MESSAGE_ID_KEY ? id : `message-id-sha256:${digest(id)}`;
+}
+
 /** The key a message is claimed under: its Message-ID, or a digest of what it says. */
 export function messageKey(message: ParsedMessage, digest: (text: string) => string): string {
-  if (message.messageId) return message.messageId;
+  if (message.messageId) return messageIdKey(message.messageId, digest);
   const content = [
     message.from?.address ?? '',
     message.subject,
@@ -46,6 +60,35 @@ export function messageKey(message: ParsedMessage, digest: (text: string) => str
   ].join('\n');
   return `sha256:${digest(content)}`;
 }
+
+/**
+ * What a decision record keeps of a mail's own words is bounded: the record
+ * is one DynamoDB item (400 KB), and one header of a mail may hold a megabyte.
+ * The raw mail keeps all of it.
+ */
+export const RECORD_LIMITS = {
+  /** A subject, Message-ID, reason or matched thread signal: an RFC 5322 line has at most 998 characters. */
+  line: 998,
+  /** A file name, as work orders list it. */
+  filename: 255,
+  /** Files described one by one; those past it are counted in `moreAttachments`. */
+  files: 100,
+} as const;
+
+/** The text cut to at most `max` characters, the cut marked with an ellipsis. */
+export function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** RFC 5321 allows an address 254 octets: a longer one reaches nobody, and would not fit in a claim's key. */
+const MAX_ADDRESS_OCTETS = 254;
+
+/** The address, if it is one a mail system could deliver to (at most 254 octets). */
+export const usableAddress = (address: string | undefined) =>
+  address && new TextEncoder().encode(address).byteLength <= MAX_ADDRESS_OCTETS ? address : undefined;
 
 /** A decision record before its decision: what is known of the mail once it is routed. */
 export type RecordDraft = Omit<InboundMail, 'decision' | 'reason'>;
@@ -73,17 +116,30 @@ export function draftRecord(input: {
     receiptId: envelope.receiptId,
     receivedAt: envelope.receivedAt,
     size: input.size ?? 0,
-    sender: message?.from?.address ?? envelope.mailFrom,
-    subject: message?.subject ?? '',
-    ...(message?.messageId ? { messageId: message.messageId } : {}),
+    sender: usableAddress(message?.from?.address) ?? usableAddress(envelope.mailFrom) ?? '',
+    subject: clipped(message?.subject ?? '', RECORD_LIMITS.line),
+    ...(message?.messageId ? { messageId: clipped(message.messageId, RECORD_LIMITS.line) } : {}),
     verdicts: envelope.verdicts,
     attachments: [],
     ...(input.replayOf ? { replayOf: input.replayOf } : {}),
   };
 }
 
+/** The record of a decision, each text of the mail it quotes within the record's limits. */
 export function decided(draft: RecordDraft, decision: Decision, reason: string): InboundMail {
-  return { ...draft, decision, reason };
+  const { automatic, thread, attachments } = draft;
+  const unlisted = attachments.length - RECORD_LIMITS.files;
+  return {
+    ...draft,
+    decision,
+    reason: clipped(reason, RECORD_LIMITS.line),
+    ...(automatic
+      ? { automatic: { ...automatic, detail: clipped(automatic.detail, RECORD_LIMITS.line) } }
+      : {}),
+    ...(thread ? { thread: { ...thread, value: clipped(thread.value, RECORD_LIMITS.line) } } : {}),
+    attachments: attachments.slice(0, RECORD_LIMITS.files),
+    ...(unlisted > 0 ? { moreAttachments: unlisted } : {}),
+  };
 }
 
 /** The event every decided mail publishes. */

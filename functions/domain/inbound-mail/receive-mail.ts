@@ -13,6 +13,7 @@ import {
   messageKey,
   type RecordDraft,
   receiptClaim,
+  usableAddress,
 } from './mail-record';
 import type { Mailbox } from './mailbox';
 import type { MailEnvelope, ParsedMessage } from './message';
@@ -24,6 +25,9 @@ export type IntakeResult =
   /** The receipt was decided before (an SES redelivery): nothing happened again. */
   | { outcome: 'redelivered'; mail: InboundMail }
   | { outcome: 'decided'; mail: InboundMail };
+
+/** Most distinct `X-Loop` addresses looked up per mail. */
+const MAX_LOOP_ADDRESSES = 10;
 
 /** How often a mail is decided again when a concurrent delivery took one of its claims first. */
 const CLAIM_ATTEMPTS = 5;
@@ -122,12 +126,21 @@ export class MailIntake {
     const deps = { ports, context: this.context, actor: mailboxActor(mailbox) };
     const record = (draft: RecordDraft, decision: Decision, reason: string, key?: string) =>
       recordDecision(deps, draft, decision, reason, key);
-    const base = { id: this.context.ids.next(), now: this.now(), mailbox, recipient, envelope, replayOf };
+    // Read even when a verdict keeps it out: the record says how large the kept mail is.
+    const raw = await ports.rawMails.read(envelope.receiptId);
+    const base = {
+      id: this.context.ids.next(),
+      now: this.now(),
+      mailbox,
+      recipient,
+      envelope,
+      size: raw.byteLength,
+      replayOf,
+    };
     const failed = (['spam', 'virus'] as const).filter((v) => envelope.verdicts[v] === 'FAIL');
     if (failed.length > 0) {
       return record(draftRecord(base), 'quarantined-verdict', `SES ${failed.join(' and ')} verdict FAIL`);
     }
-    const raw = await ports.rawMails.read(envelope.receiptId);
     const parsed = await ports.parse(raw);
     if ('error' in parsed) {
       const draft = draftRecord({ ...base, size: raw.byteLength });
@@ -169,18 +182,24 @@ export class MailIntake {
     return decided.mail;
   }
 
-  /** `X-Loop` addresses of the mail that are mailboxes of ours (in any tenant). */
+  /**
+   * `X-Loop` addresses of the mail that are mailboxes of ours (in any tenant):
+   * the first few distinct ones, as a mail may carry the header thousands of times.
+   */
   private async ourAddresses(message: ParsedMessage): Promise<(address: string) => boolean> {
-    const loops = message.headers
-      .filter((h) => h.name === 'x-loop')
-      .map((h) =>
-        h.value
-          .trim()
-          .toLowerCase()
-          .replace(/^.*<|>.*$/g, ''),
-      );
+    const loops = new Set(
+      message.headers
+        .filter((h) => h.name === 'x-loop')
+        .map((h) =>
+          h.value
+            .trim()
+            .toLowerCase()
+            .replace(/^.*<|>.*$/g, ''),
+        )
+        .filter((address) => usableAddress(address)),
+    );
     const ours = new Set<string>();
-    for (const address of loops) {
+    for (const address of [...loops].slice(0, MAX_LOOP_ADDRESSES)) {
       if (await this.ports.mailboxes.byAddress(withoutReplyToken(address))) ours.add(address);
     }
     return (address) => ours.has(address.toLowerCase());

@@ -1,6 +1,6 @@
 import type { Contact } from '../customers/contact';
 import type { WorkOrderRepository } from '../work-orders/ports';
-import { CLAIM_SCOPES } from './mail-record';
+import { CLAIM_SCOPES, messageIdKey } from './mail-record';
 import type { ThreadLookups } from './threading';
 
 /**
@@ -20,13 +20,24 @@ export function threadLookups(ports: {
   };
   workOrders: Pick<WorkOrderRepository, 'get' | 'findByNumber'>;
   contacts: { byEmail(tenantId: string, email: string): Promise<Contact[]> };
+  /** The digest messages are claimed under when their Message-ID is too long to be a key. */
+  digest(text: string): string;
 }): ThreadLookups {
   return {
-    byMessageIds: (tenantId, ids) =>
-      ports.messages.workOrdersOfMessages(tenantId, ids.slice(0, MAX_REFERENCED), [
-        CLAIM_SCOPES.message,
-        CLAIM_SCOPES.sentMessage,
-      ]),
+    byMessageIds: async (tenantId, ids) => {
+      const keyed = ids.slice(0, MAX_REFERENCED).map((id) => ({ id, key: messageIdKey(id, ports.digest) }));
+      const found = await ports.messages.workOrdersOfMessages(
+        tenantId,
+        keyed.map(({ key }) => key),
+        [CLAIM_SCOPES.message, CLAIM_SCOPES.sentMessage],
+      );
+      const byId = new Map<string, string>();
+      for (const { id, key } of keyed) {
+        const workOrderId = found.get(key);
+        if (workOrderId) byId.set(id, workOrderId);
+      }
+      return byId;
+    },
     workOrderExists: async (tenantId, id) => (await ports.workOrders.get(tenantId, id)) !== undefined,
     numberedForSender: async (tenantId, number, sender) => {
       const workOrder = await ports.workOrders.findByNumber(tenantId, number);

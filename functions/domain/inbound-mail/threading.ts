@@ -48,11 +48,19 @@ export function withReplyToken(address: string, token: string): string {
   return `${address.slice(0, at)}+${token}${address.slice(at)}`;
 }
 
-const SUBJECT_TAG = /\[(WO-\d{4}-\d{6,})\]/gi;
+/** A work-order number as we write it: six digits or more, and no more than a number of a year holds. */
+const SUBJECT_TAG = /\[(WO-\d{4}-\d{6,12})\]/gi;
+/** Most tags of one subject looked up: each costs reads, and a subject may hold thousands. */
+const MAX_SUBJECT_TAGS = 5;
 
-/** Work-order numbers tagged in a subject, e.g. `Re: Boiler [WO-2026-000123]`. */
+/** Work-order numbers tagged in a subject, e.g. `Re: Boiler [WO-2026-000123]`, each once, the first few. */
 export function subjectTags(subject: string): string[] {
-  return [...subject.matchAll(SUBJECT_TAG)].map((m) => (m[1] as string).toUpperCase());
+  const tags = new Set<string>();
+  for (const match of subject.matchAll(SUBJECT_TAG)) {
+    tags.add((match[1] as string).toUpperCase());
+    if (tags.size === MAX_SUBJECT_TAGS) break;
+  }
+  return [...tags];
 }
 
 /**
