@@ -181,6 +181,12 @@ describe('replaying a held mail', () => {
     expect(first.body.mail.contactId).toBeDefined();
     expect(await workOrderCount(stack, TENANT)).toBe(orders + 1);
     expect(stack.outbox()).toHaveLength(sent + 1);
+    // A reply to the customer's first mail (a reply-all, say) finds the work order the replay made.
+    const reply = await deliver(box, 'late@unknown.example', 'Re: Please call me back', {
+      headers: [`In-Reply-To: ${held.messageId}`],
+    });
+    expect(reply).toMatchObject({ decision: 'appended', workOrderId: first.body.mail.workOrderId });
+    expect(reply.thread?.signal).toBe('in-reply-to');
 
     const again = await replay();
     expect(again.body.mail.id).toBe(first.body.mail.id);

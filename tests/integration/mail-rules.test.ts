@@ -162,7 +162,11 @@ describe('intake rules', () => {
     expect(put.status).toBe(200);
     // Without a time limit this takes about 80 s per run of the pattern.
     const mail = await deliver(box, 'jan@customer.example', `${'a'.repeat(30)}!`);
-    expect(mail).toMatchObject({ decision: 'created', rule: { name: 'Everything else' } });
+    expect(mail).toMatchObject({
+      decision: 'created',
+      rule: { name: 'Everything else' },
+      patternTimeouts: ['rule 1, subject matches "(a+)+$"'],
+    });
     const test = await stack.api.request('POST', `/mailboxes/${box.id}/rules/test`, {
       token: admin(),
       body: { inboundMailId: mail.id },

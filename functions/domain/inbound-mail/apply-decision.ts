@@ -72,10 +72,13 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
     ruleInput(input.message, draft.sender, draft.recipient),
     deps.ports.matcher,
   );
-  const { match } = evaluation;
-  const withRule = match
-    ? { ...draft, rule: { index: match.index, name: match.rule.name, because: match.because } }
-    : draft;
+  const { match, timedOut } = evaluation;
+  const withRule: RecordDraft = {
+    ...draft,
+    ...(match ? { rule: { index: match.index, name: match.rule.name, because: match.because } } : {}),
+    // A pattern that ran out of time counted as not matching: the record says so, so nobody wonders.
+    ...(timedOut.length > 0 ? { patternTimeouts: timedOut } : {}),
+  };
   if (match && match.rule.action.kind !== 'create') {
     const why =
       match.rule.action.kind === 'ignore'

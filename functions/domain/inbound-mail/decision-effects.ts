@@ -30,6 +30,8 @@ export interface DecisionInput {
   message: ParsedMessage;
   /** The key the message is claimed under; none for a replay (the replayed mail claimed it). */
   key: string | undefined;
+  /** A replay's message key, claimed for threading when the replay changes a work order. */
+  threadKey?: string;
   thread?: ThreadMatch | undefined;
 }
 
@@ -107,7 +109,7 @@ export async function changeEffects(
     return {
       mail,
       effects: {
-        claims: mailClaims(mail, input.key, workOrder.id),
+        claims: mailClaims(mail, input.key, workOrder.id, input.threadKey),
         events: [processedEvent(mail, eventId, deps.actor)],
         companions: [
           recordCompanion(mail),

@@ -76,6 +76,8 @@ export interface InboundMail extends Entity {
   /** One sentence a person understands, e.g. `Auto-Submitted: auto-replied`. */
   reason: string;
   rule?: { index: number; name: string; because: string[] };
+  /** Rule conditions whose pattern ran out of time (and so did not hold), e.g. `rule 2, subject matches "…"`. */
+  patternTimeouts?: string[];
   thread?: ThreadMatch;
   automatic?: AutomaticSignal;
   verdicts: Verdicts;
@@ -110,6 +112,7 @@ export const inboundMailSchema = z.object({
   decision: z.enum(DECISIONS),
   reason: z.string(),
   rule: z.optional(z.object({ index: z.int(), name: z.string(), because: z.array(z.string()) })),
+  patternTimeouts: z.optional(z.array(z.string())),
   thread: z.optional(
     z.object({
       signal: z.enum(['in-reply-to', 'references', 'reply-token', 'subject-tag']),

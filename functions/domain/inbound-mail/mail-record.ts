@@ -14,6 +14,8 @@ export const CLAIM_SCOPES = {
   replay: 'replay',
   /** The mail's Message-ID (or content digest): a resend; the claim names the work order of its thread. */
   message: 'message-id',
+  /** The Message-ID of a replayed mail that changed a work order (its own claim names nothing). */
+  replayedMessage: 'replayed-message-id',
   /** A Message-ID we sent (an acknowledgement): names the work order a reply to it belongs to. */
   sentMessage: 'sent-message-id',
   /** The contact made for an unknown sender address: one, however many of its mails arrive at once. */
@@ -177,9 +179,25 @@ export function receiptClaim(mail: Pick<InboundMail, 'receiptId' | 'replayOf'>):
  * its message (naming the work order of its thread). A replay claims no
  * message: the mail it replays claimed it.
  */
-export function mailClaims(mail: InboundMail, key: string | undefined, workOrderId?: string): OnceClaim[] {
+export function mailClaims(
+  mail: InboundMail,
+  key: string | undefined,
+  workOrderId?: string,
+  /** For a replay that changes a work order: the message's key, so replies to it find that work order. */
+  threadKey?: string,
+): OnceClaim[] {
   return [
     { ...receiptClaim(mail), refersTo: mail.id },
+    ...(threadKey && workOrderId
+      ? [
+          {
+            kind: 'once' as const,
+            scope: CLAIM_SCOPES.replayedMessage,
+            key: threadKey,
+            refersTo: workOrderId,
+          },
+        ]
+      : []),
     ...(key
       ? [
           {

@@ -147,8 +147,10 @@ export class MailIntake {
       return record(draft, 'quarantined-unparseable', `The mail could not be read: ${parsed.error}`);
     }
     const draft = draftRecord({ ...base, message: parsed, size: raw.byteLength });
-    // A replay's message was claimed by the mail it replays.
-    const key = replayOf ? undefined : messageKey(parsed, ports.digest);
+    // A replay's message was claimed by the mail it replays; a replay that changes a work order
+    // claims it once more for threading (`threadKey`).
+    const ownKey = messageKey(parsed, ports.digest);
+    const key = replayOf ? undefined : ownKey;
     const resent = key && (await ports.store.claimed(mailbox.tenantId, CLAIM_SCOPES.message, key));
     if (key && resent !== undefined) {
       return record(
@@ -176,7 +178,7 @@ export class MailIntake {
     }
     const decided = await applyDecision(
       { ...deps, workOrders: this.workOrders },
-      { mailbox, draft, message: parsed, key, thread },
+      { mailbox, draft, message: parsed, key, ...(replayOf ? { threadKey: ownKey } : {}), thread },
     );
     await this.acknowledgeIfDue(mailbox, decided.mail, parsed, decided);
     return decided.mail;

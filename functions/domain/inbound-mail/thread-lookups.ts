@@ -4,14 +4,14 @@ import { CLAIM_SCOPES, messageIdKey } from './mail-record';
 import type { ThreadLookups } from './threading';
 
 /**
- * Most Message-IDs of one mail looked up (each in two scopes, one BatchGet):
+ * Most Message-IDs of one mail looked up (each in three scopes; 100 keys per BatchGet):
  * `References` of a long thread are trimmed to the newest.
  */
-const MAX_REFERENCED = 50;
+const MAX_REFERENCED = 33;
 
 /**
  * Threads found through what is stored: the claims of the Message-IDs we
- * received and sent (each names its work order), work orders by number, and
+ * received, sent and replayed (each names its work order), work orders by number, and
  * the sender's contacts for the subject tag.
  */
 export function threadLookups(ports: {
@@ -29,7 +29,7 @@ export function threadLookups(ports: {
       const found = await ports.messages.workOrdersOfMessages(
         tenantId,
         keyed.map(({ key }) => key),
-        [CLAIM_SCOPES.message, CLAIM_SCOPES.sentMessage],
+        [CLAIM_SCOPES.message, CLAIM_SCOPES.sentMessage, CLAIM_SCOPES.replayedMessage],
       );
       const byId = new Map<string, string>();
       for (const { id, key } of keyed) {
