@@ -3,7 +3,6 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
-  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { InboundMail } from '../../../domain/inbound-mail/inbound-mail';
@@ -15,12 +14,12 @@ import type {
 import type { Mailbox } from '../../../domain/inbound-mail/mailbox';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
-import type { OnceClaim, QuotaClaim, WriteEffects } from '../../../domain/shared/ports';
+import type { QuotaClaim, WriteEffects } from '../../../domain/shared/ports';
 import type { AttachmentList, WorkOrderAttachment } from '../../../domain/work-orders/attachments';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { inboundMailItem } from '../companions';
-import { addEffects, CLAIM_RETENTION_SECONDS, quotaUpdate } from '../effects';
+import { addEffects, quotaUpdate } from '../effects';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
 import { queryAll, queryPage } from '../query';
@@ -133,29 +132,6 @@ export class DynamoInboundMailStore implements InboundMailStore {
           ConditionExpression: condition,
           ExpressionAttributeValues: values,
           ExpressionAttributeNames: names,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  async claimOnce(tenantId: string, claim: OnceClaim): Promise<boolean> {
-    const now = this.clock.now();
-    try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            ...keys.claim(tenantId, claim.scope, claim.key),
-            entityType: 'Claim',
-            createdAt: now.toISOString(),
-            expiresAt: Math.floor(now.getTime() / 1000) + CLAIM_RETENTION_SECONDS.once,
-            ...(claim.refersTo ? { refersTo: claim.refersTo } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return true;
