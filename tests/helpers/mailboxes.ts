@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
+import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import type { MailStack } from './mail-stack';
 import { plainMail } from './mails';
 
@@ -72,4 +73,28 @@ export async function workOrderCount(stack: MailStack, tenantId: string): Promis
   });
   expect(list.status).toBe(200);
   return list.body.items.length;
+}
+
+/**
+ * What a test file of one tenant says most: its admin's token, a mailbox of
+ * its domain, a customer's mail delivered, a work order read as the admin.
+ */
+export function tenantTools(stack: () => MailStack, tenantId: string, domain: string) {
+  const admin = () => adminToken(stack(), tenantId);
+  return {
+    admin,
+    mailbox: (name: string, settings: Record<string, unknown> = {}) =>
+      createMailbox(stack(), tenantId, `${name}@${domain}`, settings),
+    deliver: (
+      box: TestMailbox,
+      from: string,
+      subject: string,
+      options: { body?: string; headers?: string[]; to?: string } = {},
+    ) => deliverRequest(stack(), box, from, subject, options),
+    workOrder: async (id: string | undefined): Promise<WorkOrder> => {
+      const response = await stack().api.request<WorkOrder>('GET', `/work-orders/${id}`, { token: admin() });
+      expect(response.status).toBe(200);
+      return response.body;
+    },
+  };
 }

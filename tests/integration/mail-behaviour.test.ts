@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
-import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
-import {
-  adminToken,
-  createMailbox,
-  deliverRequest,
-  type TestMailbox,
-  workOrderCount,
-} from '../helpers/mailboxes';
+import { tenantTools, workOrderCount } from '../helpers/mailboxes';
 
 /*
  * What a mailbox's settings make of a new request: the per-sender caps,
@@ -19,21 +12,7 @@ import {
 const TENANT = 'behave';
 const DOMAIN = 'behave.example';
 let stack: MailStack;
-const admin = () => adminToken(stack, TENANT);
-const mailbox = (name: string, settings: Record<string, unknown> = {}) =>
-  createMailbox(stack, TENANT, `${name}@${DOMAIN}`, settings);
-const deliver = (
-  box: TestMailbox,
-  from: string,
-  subject: string,
-  options: { body?: string; headers?: string[] } = {},
-) => deliverRequest(stack, box, from, subject, options);
-
-async function workOrder(id: string | undefined): Promise<WorkOrder> {
-  const response = await stack.api.request<WorkOrder>('GET', `/work-orders/${id}`, { token: admin() });
-  expect(response.status).toBe(200);
-  return response.body;
-}
+const { admin, mailbox, deliver, workOrder } = tenantTools(() => stack, TENANT, DOMAIN);
 
 /**
  * Moves the local clock to one minute past the next full hour: a test of a

@@ -5,7 +5,7 @@ import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-
 import { sesEventOf } from '../../functions/handlers/mail/ses-event';
 import { createLogger } from '../../functions/shared/logger';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
-import { adminToken, createMailbox, customerMail, workOrderCount } from '../helpers/mailboxes';
+import { customerMail, tenantTools, workOrderCount } from '../helpers/mailboxes';
 
 /*
  * What a mail's content does: SES verdicts and mail the parser refuses are
@@ -15,9 +15,7 @@ import { adminToken, createMailbox, customerMail, workOrderCount } from '../help
 const TENANT = 'content';
 const DOMAIN = 'content.example';
 let stack: MailStack;
-const admin = () => adminToken(stack, TENANT);
-const mailbox = (name: string, settings: Record<string, unknown> = {}) =>
-  createMailbox(stack, TENANT, `${name}@${DOMAIN}`, settings);
+const { admin, mailbox } = tenantTools(() => stack, TENANT, DOMAIN);
 
 /** Base64 in lines of 76, as MIME writes it. */
 const base64 = (bytes: Buffer) => (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
-import { adminToken, createMailbox, deliverRequest, type TestMailbox } from '../helpers/mailboxes';
+import { type TestMailbox, tenantTools } from '../helpers/mailboxes';
 
 /*
  * A mailbox's intake rules: what each action does to a new request (and not
@@ -12,21 +11,7 @@ import { adminToken, createMailbox, deliverRequest, type TestMailbox } from '../
 const TENANT = 'rules';
 const DOMAIN = 'rules.example';
 let stack: MailStack;
-const admin = () => adminToken(stack, TENANT);
-const mailbox = (name: string, settings: Record<string, unknown> = {}) =>
-  createMailbox(stack, TENANT, `${name}@${DOMAIN}`, settings);
-const deliver = (
-  box: TestMailbox,
-  from: string,
-  subject: string,
-  options: { body?: string; headers?: string[] } = {},
-) => deliverRequest(stack, box, from, subject, options);
-
-async function workOrder(id: string | undefined): Promise<WorkOrder> {
-  const response = await stack.api.request<WorkOrder>('GET', `/work-orders/${id}`, { token: admin() });
-  expect(response.status).toBe(200);
-  return response.body;
-}
+const { admin, mailbox, deliver, workOrder } = tenantTools(() => stack, TENANT, DOMAIN);
 
 async function putRules(box: TestMailbox, rules: unknown[]) {
   return stack.api.request<{ rules: unknown[]; version: number }>('PUT', `/mailboxes/${box.id}/rules`, {
