@@ -1,4 +1,10 @@
 // @ts-check
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The tests run in a sandbox copy of the repository, where ../shared is not next to it.
+process.env.MAIL_CORPUS_DIR ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../shared/mail-corpus');
+
 /**
  * Mutation testing of the domain and the DynamoDB adapters, on demand: `npm run mutate`.
  * Not part of `npm test` or CI. Incremental: results are kept in reports/ and only changed code
