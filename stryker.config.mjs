@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The tests run in a sandbox copy of the repository, where ../shared is not next to it.
-process.env.MAIL_CORPUS_DIR ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../shared/mail-corpus');
+process.env.MAIL_CORPUS_DIR ??= path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../shared/mail-corpus',
+);
 
 /**
  * Mutation testing of the domain and the DynamoDB adapters, on demand: `npm run mutate`.
