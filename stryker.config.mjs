@@ -9,8 +9,8 @@ process.env.MAIL_CORPUS_DIR ??= path.resolve(
 );
 
 /**
- * Mutation testing of the domain and the adapters, on demand: `npm run mutate` (about 3,800
- * mutants in the domain and 2,700 in the adapters: hours on two cores). Not part of `npm test` or
+ * Mutation testing of the domain and the adapters, on demand: `npm run mutate` (several thousand
+ * mutants, the adapters alone about 2,700: hours on two cores). Not part of `npm test` or
  * CI. Incremental: results are kept in reports/ and only changed code and tests are run again;
  * a run writes its results when it ends, so a part that finishes beats a whole that is stopped.
  * A part with results of its own:
