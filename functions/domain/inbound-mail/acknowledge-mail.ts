@@ -23,8 +23,9 @@ export interface AcknowledgerPorts {
 
 /**
  * Acknowledgements: at most one per sender and work order (a mail claim), at
- * most the mailbox's number per sender and hour (one claim per slot), so that
- * a broken autoresponder cannot keep us answering. The Message-ID it goes out
+ * most the mailbox's number per sender and hour (a quota counted before each
+ * send, so a send that fails and is retried counts twice), so that a broken
+ * autoresponder cannot keep us answering. The Message-ID it goes out
  * with is remembered as one of the work order's thread. Undefined when a
  * concurrent delivery of the same mail is sending it.
  */
