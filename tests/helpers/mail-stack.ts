@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
+import type { MailEnvelope, Verdicts } from '../../functions/domain/inbound-mail/message';
+import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-mail';
+import { sesEventOf } from '../../functions/handlers/mail/ses-event';
 import { createLogger } from '../../functions/shared/logger';
 import { startLocalMailIntake } from '../../local/mail/inbound';
 import type { SmtpIntake } from '../../local/mail/smtp-intake';
@@ -31,12 +34,28 @@ export interface MailStack {
     envelope: { from: string; to: string },
     mailbox: { tenantId: string; mailboxId: string },
   ): Promise<InboundMail>;
+  /** The inbound handler invoked as SES invokes it (the raw mail must be in the mail folder already). */
+  invokeAsSes(envelope: MailEnvelope): Promise<unknown>;
   /** The `.eml` files sent so far, oldest first. */
   outbox(): string[];
   close(): Promise<void>;
 }
 
 const quiet = createLogger({}, () => undefined);
+
+/** An envelope as SES reports it for a mail received now; every verdict passes unless given. */
+export function sesEnvelope(fields: {
+  receiptId: string;
+  recipients: string[];
+  mailFrom: string;
+  verdicts?: Partial<Verdicts>;
+}): MailEnvelope {
+  return {
+    ...fields,
+    verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', ...fields.verdicts },
+    receivedAt: new Date().toISOString(),
+  };
+}
 
 /**
  * The mail flow as `npm start` runs it: the local application on a fresh
@@ -57,6 +76,7 @@ export async function startMailStack(): Promise<MailStack> {
   const api = await startApiFor(local.app, table, { bucket: local.mailFolder });
   apiUrl = api.url;
   const smtp = await startLocalMailIntake(local, { port: 0, stateDir, logger: quiet });
+  const handler = createInboundMailHandler(() => local.app.mailIntake.intake(), quiet);
   const transport = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
 
   const decisions = async (tenantId: string, mailboxId: string) => {
@@ -99,6 +119,7 @@ export async function startMailStack(): Promise<MailStack> {
       await smtp.idle();
       return (await decisions(tenantId, mailboxId))[0] as InboundMail;
     },
+    invokeAsSes: (envelope) => handler(sesEventOf(envelope)),
     outbox: () =>
       readdirSync(local.outbox.dir)
         .filter((file) => file.endsWith('.eml'))

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
-import type { MailEnvelope, Verdicts } from '../../functions/domain/inbound-mail/message';
-import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-mail';
-import { sesEventOf } from '../../functions/handlers/mail/ses-event';
-import { createLogger } from '../../functions/shared/logger';
-import { type MailStack, startMailStack } from '../helpers/mail-stack';
+import { type MailStack, sesEnvelope, startMailStack } from '../helpers/mail-stack';
 import { customerMail, tenantTools, workOrderCount } from '../helpers/mailboxes';
 
 /*
@@ -30,12 +26,6 @@ afterAll(async () => {
 });
 
 describe('what is kept out before a mail is read', () => {
-  const handler = () =>
-    createInboundMailHandler(
-      () => stack.local.app.mailIntake.intake(),
-      createLogger({}, () => undefined),
-    );
-
   it.each([
     ['spam', { spam: 'FAIL' }, 'SES spam verdict FAIL'],
     ['virus', { virus: 'FAIL' }, 'SES virus verdict FAIL'],
@@ -43,28 +33,24 @@ describe('what is kept out before a mail is read', () => {
     const box = await mailbox(`verdict-${kind}`);
     const orders = await workOrderCount(stack, TENANT);
     const sent = stack.outbox().length;
-    const verdicts: Verdicts = {
-      spam: 'PASS',
-      virus: 'PASS',
-      spf: 'PASS',
-      dkim: 'PASS',
-      dmarc: 'PASS',
-      ...failed,
-    };
-    const envelope: MailEnvelope = {
+    const envelope = sesEnvelope({
       receiptId: `ses0verdict0${kind}0000000000000001`,
       recipients: [box.address],
       mailFrom: 'lena@customer.example',
-      verdicts,
-      receivedAt: new Date().toISOString(),
-    };
+      verdicts: failed,
+    });
     const raw = Buffer.from(
       customerMail({ from: 'lena@customer.example', to: box.address, subject: 'Cheap' }),
     );
     await stack.local.mailFolder.store(envelope.receiptId, raw);
-    await handler()(sesEventOf(envelope));
+    await stack.invokeAsSes(envelope);
     const [record] = (await stack.decisions(TENANT, box.id)) as [InboundMail];
-    expect(record).toMatchObject({ decision: 'quarantined-verdict', reason, verdicts, size: raw.byteLength });
+    expect(record).toMatchObject({
+      decision: 'quarantined-verdict',
+      reason,
+      verdicts: envelope.verdicts,
+      size: raw.byteLength,
+    });
     expect(record.workOrderId).toBeUndefined();
     expect(await workOrderCount(stack, TENANT)).toBe(orders);
     expect(stack.outbox()).toHaveLength(sent);

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
-import type { MailEnvelope } from '../../functions/domain/inbound-mail/message';
 import type { WorkOrderSummary } from '../../functions/domain/work-orders/ports';
-import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-mail';
-import { sesEventOf } from '../../functions/handlers/mail/ses-event';
-import { createLogger } from '../../functions/shared/logger';
-import { type MailStack, startMailStack } from '../helpers/mail-stack';
+import { type MailStack, sesEnvelope, startMailStack } from '../helpers/mail-stack';
 import { plainMail } from '../helpers/mails';
 
 const TENANT = 'once';
@@ -38,19 +34,13 @@ describe('one mail delivered 100 times', () => {
       messageId: '<heating-1@customer.example>',
     });
     // SES stored the mail once and invokes the function again and again with the same messageId.
-    const envelope: MailEnvelope = {
+    const envelope = sesEnvelope({
       receiptId: 'ses0000redelivered0000000000001',
       recipients: [MAILBOX],
       mailFrom: 'bob@customer.example',
-      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
-      receivedAt: new Date().toISOString(),
-    };
+    });
     await stack.local.mailFolder.store(envelope.receiptId, Buffer.from(raw));
-    const handler = createInboundMailHandler(
-      () => stack.local.app.mailIntake.intake(),
-      createLogger({}, () => undefined),
-    );
-    const redeliveries = Array.from({ length: 50 }, () => handler(sesEventOf(envelope)));
+    const redeliveries = Array.from({ length: 50 }, () => stack.invokeAsSes(envelope));
     // The customer resends it: each arrives with a new SES messageId.
     const resends = Array.from({ length: 50 }, () =>
       stack.send(raw, { from: 'bob@customer.example', to: MAILBOX }),

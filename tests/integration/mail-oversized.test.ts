@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
-import type { MailEnvelope } from '../../functions/domain/inbound-mail/message';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
-import { createInboundMailHandler } from '../../functions/handlers/mail/inbound-mail';
-import { sesEventOf } from '../../functions/handlers/mail/ses-event';
-import { createLogger } from '../../functions/shared/logger';
-import { type MailStack, startMailStack } from '../helpers/mail-stack';
+import { type MailStack, sesEnvelope, startMailStack } from '../helpers/mail-stack';
 import { adminToken, createMailbox, type TestMailbox } from '../helpers/mailboxes';
 import { plainMail } from '../helpers/mails';
 
@@ -33,18 +29,8 @@ let receipt = 0;
  * handler made.
  */
 async function receiveCounting(raw: string, mailFrom = SENDER) {
-  const envelope: MailEnvelope = {
-    receiptId: `oversized-${++receipt}`,
-    recipients: [box.address],
-    mailFrom,
-    verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
-    receivedAt: new Date().toISOString(),
-  };
+  const envelope = sesEnvelope({ receiptId: `oversized-${++receipt}`, recipients: [box.address], mailFrom });
   await stack.local.mailFolder.store(envelope.receiptId, Buffer.from(raw));
-  const handler = createInboundMailHandler(
-    () => stack.local.app.mailIntake.intake(),
-    createLogger({}, () => undefined),
-  );
   let requests = 0;
   const { middlewareStack } = stack.api.table.client;
   middlewareStack.add(
@@ -55,7 +41,7 @@ async function receiveCounting(raw: string, mailFrom = SENDER) {
     { step: 'initialize', name: 'countRequests' },
   );
   try {
-    await handler(sesEventOf(envelope));
+    await stack.invokeAsSes(envelope);
   } finally {
     middlewareStack.remove('countRequests');
   }

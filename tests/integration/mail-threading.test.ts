@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundMail } from '../../functions/domain/inbound-mail/inbound-mail';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { type MailStack, startMailStack } from '../helpers/mail-stack';
 import { headerOf, plainMail } from '../helpers/mails';
@@ -15,17 +14,8 @@ let sequence = 0;
 const messageId = () => `<t${++sequence}@customer.example>`;
 
 /** Sends a mail and waits for its decision record (after its acknowledgement, if any). */
-async function deliver(
-  raw: string,
-  envelope: { from: string; to: string },
-  box = mailboxId,
-): Promise<InboundMail> {
-  const before = (await stack.decisions(TENANT, box)).length;
-  await stack.send(raw, envelope);
-  await stack.awaitDecisions(TENANT, box, before + 1);
-  await stack.smtp.idle();
-  return (await stack.decisions(TENANT, box))[0] as InboundMail;
-}
+const deliver = (raw: string, envelope: { from: string; to: string }, box = mailboxId) =>
+  stack.deliver(raw, envelope, { tenantId: TENANT, mailboxId: box });
 
 /** A new request from Carla, and the acknowledgement it got. */
 async function newRequest(subject: string) {
