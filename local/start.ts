@@ -10,6 +10,7 @@ import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
 import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
+import { subscribeSceneIndexer } from './scene-indexer';
 
 /**
  * `npm start`: the whole product on this machine. DynamoDB Local (persisted
@@ -70,6 +71,8 @@ async function main() {
       apiUrl: () => apiUrl,
     });
     subscribeWorkOrderMailer(bus, local.app, logger);
+    // Locally no write outlives a few seconds: a short grace is as safe as AWS's minute.
+    subscribeSceneIndexer(bus, local.app.ports, logger, { graceMs: 2_000 });
     local.scheduler.start();
     stops.push(() => local.scheduler.stop());
 

@@ -12,6 +12,7 @@ import {
   DynamoUserGroupRepository,
   UserRepository,
 } from '../adapters/dynamodb/repositories/organisation';
+import { DynamoSceneIndexStore } from '../adapters/dynamodb/scene-index-store';
 import { productRules } from '../domain/catalog/product';
 import { accountRules } from '../domain/customers/account';
 import { contactRules } from '../domain/customers/contact';
@@ -23,6 +24,7 @@ import { userRules } from '../domain/organisation/user';
 import { userGroupRules } from '../domain/organisation/user-group';
 import { UserGroupService } from '../domain/organisation/user-group-service';
 import { MasterDataService } from '../domain/shared/master-data-service';
+import { sceneIndexListener } from '../domain/work-orders/scene-reindexer';
 import type { Ports } from './ports';
 
 export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table, ports.clock);
@@ -41,6 +43,13 @@ export const masterDataRepositories = (ports: Ports) => ({
 
 export type MasterDataRepositories = ReturnType<typeof masterDataRepositories>;
 
+/**
+ * Every change of the organisation's chart keeps the chart and starts the
+ * re-filing of the work-order scenes it moves, in the change's transaction.
+ */
+const orgChartListener = (ports: Ports) =>
+  sceneIndexListener({ store: new DynamoSceneIndexStore(ports.table, ports.clock), ...ports });
+
 /** Accounts: also what the work-order functions show of a customer. */
 export const accountService = (ports: Ports, repos: Pick<MasterDataRepositories, 'accounts'>) =>
   new MasterDataService(repos.accounts, accountRules(repos.accounts), ports);
@@ -50,13 +59,14 @@ export function masterDataServices(
   ports: Ports,
   repos: MasterDataRepositories = masterDataRepositories(ports),
 ) {
+  const orgChart = orgChartListener(ports);
   return {
     repositories: repos,
-    tenants: new TenantService(repos.tenants, ports),
-    users: new MasterDataService(repos.users, userRules(repos.users, repos.departments), ports),
+    tenants: new TenantService(repos.tenants, ports, orgChart),
+    users: new MasterDataService(repos.users, userRules(repos.users, repos.departments, orgChart), ports),
     departments: new MasterDataService(
       repos.departments,
-      departmentRules(repos.departments, repos.users),
+      departmentRules(repos.departments, repos.users, orgChart),
       ports,
     ),
     userGroups: new UserGroupService(repos.userGroups, repos.users, userGroupRules, ports),

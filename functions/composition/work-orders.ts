@@ -9,10 +9,13 @@ import {
   WorkOrderTypeRepository,
 } from '../adapters/dynamodb/repositories/work-order-setup';
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
+import { DynamoSceneFiling } from '../adapters/dynamodb/scene-filing';
+import { DynamoSceneIndexStore } from '../adapters/dynamodb/scene-index-store';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import { workOrderReader } from '../domain/work-orders/find-work-orders';
 import { WorkOrderForwarding } from '../domain/work-orders/forward-work-order';
 import { WorkOrderPrinting } from '../domain/work-orders/print-work-order';
+import { SceneReindexer, SceneReindexJobs } from '../domain/work-orders/scene-reindexer';
 import { sharingRuleRules } from '../domain/work-orders/sharing-rule';
 import { WorkOrderContext } from '../domain/work-orders/work-order-context';
 import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
@@ -64,6 +67,7 @@ export function workOrderServices(
       ports,
     ),
     workOrderTypes: new MasterDataService(types, workOrderTypeRules(master.users), ports),
+    sceneReindexJobs: new SceneReindexJobs(new DynamoSceneIndexStore(ports.table, ports.clock)),
     transfer: new WorkOrderCsvTransfer(
       service,
       {
@@ -166,3 +170,16 @@ export type WorkOrderActionApplication = ReturnType<typeof workOrderActionApplic
 
 /** What the mail functions use: the mailer (with the outbound mail port). */
 export const workOrderMailerApplication = (ports: Ports) => ({ workOrderMailer: workOrderMailer(ports) });
+
+/** The re-filing of the scenes after organisation changes, step by step (the scene-indexer function). */
+export const sceneReindexer = (
+  ports: Ports,
+  options: { ordersPerStep?: number; pageSize?: number; graceMs?: number } = {},
+) =>
+  new SceneReindexer({
+    store: new DynamoSceneIndexStore(ports.table, ports.clock),
+    filing: new DynamoSceneFiling(ports.table),
+    clock: ports.clock,
+    ids: ports.ids,
+    ...options,
+  });

@@ -1,4 +1,5 @@
 import { IDENTITY_EVENTS } from '../domain/organisation/identity';
+import { REINDEX_EVENTS } from '../domain/work-orders/scene-reindexer';
 
 /**
  * The functions that are not behind the API, with what triggers them. Plain
@@ -18,6 +19,11 @@ export const EVENT_FUNCTIONS = {
     entry: 'functions/handlers/events/work-order-mailer.ts',
     trigger: 'EventBridge',
     events: { source: 'fieldservice.work-orders', types: ['WorkOrderForwarded'] },
+  },
+  'scene-indexer': {
+    entry: 'functions/handlers/events/scene-indexer.ts',
+    trigger: 'EventBridge',
+    events: REINDEX_EVENTS,
   },
   reminder: {
     entry: 'functions/handlers/schedules/reminder.ts',

@@ -32,6 +32,11 @@ export const configSchema = z.object({
   MAIL_DOMAIN: optionalText,
   /** The secret that signs reply tokens (Secrets Manager). */
   THREAD_TOKEN_SECRET_ARN: optionalText,
+  /**
+   * How long after an organisation change the scene re-filing walks the work orders (default 60 s:
+   * longer than any write that may have read the chart before the change can take).
+   */
+  SCENE_REINDEX_GRACE_SECONDS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(600))),
   LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error'])),
 });
 

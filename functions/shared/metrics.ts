@@ -15,7 +15,8 @@ export type BusinessMetric =
   | 'MailsSent'
   | 'RemindersFired'
   | 'EventsPublished'
-  | 'EventsFailed';
+  | 'EventsFailed'
+  | 'SceneReindexSteps';
 
 /** Every service's namespace starts with this, e.g. `FieldService/work-order-mailer`. */
 export const METRICS_NAMESPACE_PREFIX = 'FieldService';

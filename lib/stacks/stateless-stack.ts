@@ -72,6 +72,7 @@ export class StatelessStack extends Stack {
   readonly eventBus: DomainEventBus;
   readonly outboxPublisher: AsyncFunction;
   readonly identityProvisioner: AsyncFunction;
+  readonly sceneIndexer: AsyncFunction;
   readonly workOrderActions: WorkOrderActionResources;
   /** Only where `settings.sesReceiving`. */
   readonly inboundMail: InboundMail | undefined;
@@ -113,6 +114,7 @@ export class StatelessStack extends Stack {
     });
 
     this.identityProvisioner = this.createIdentityProvisioner(stateful);
+    this.sceneIndexer = this.createSceneIndexer(stateful);
     this.workOrderActions = createWorkOrderActions(this, {
       api: this.api,
       eventBus: this.eventBus,
@@ -159,6 +161,30 @@ export class StatelessStack extends Stack {
 
   protected override allocateLogicalId(element: CfnElement): string {
     return DEPLOYED_LOGICAL_IDS.of(element) ?? super.allocateLogicalId(element);
+  }
+
+  /**
+   * Organisation changes re-file the work-order scenes they move: each step
+   * walks up to a few thousand work orders and hands over to the next by an
+   * event; a failed step is retried, then dead-lettered, and resumes from
+   * the job's saved progress when re-driven.
+   */
+  private createSceneIndexer(stateful: StatefulResources): AsyncFunction {
+    const indexer = new AsyncFunction(this, 'SceneIndexer', {
+      entry: EVENT_FUNCTIONS['scene-indexer'].entry,
+      description: 'Re-files work-order scenes after organisation changes',
+      failureImpact: 'Hierarchy scenes stay on their slower live reading until re-driven',
+      // The grace after a change (60 s) and a step of a few thousand work orders.
+      timeout: Duration.minutes(5),
+      environment: { [FUNCTION_ENV.SCENE_REINDEX_GRACE_SECONDS]: '60' },
+    }).bindTable(stateful.table, 'readWrite');
+    this.eventBus.subscribe(
+      'SceneReindexEvents',
+      'Re-filings of the work-order scenes to start or continue',
+      EVENT_FUNCTIONS['scene-indexer'].events,
+      indexer,
+    );
+    return indexer;
   }
 
   /**

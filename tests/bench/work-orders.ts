@@ -1,5 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import { DynamoSceneIndexStore } from '../../functions/adapters/dynamodb/scene-index-store';
 import type { Application } from '../../functions/composition/application';
 import type { Principal, Role } from '../../functions/domain/access/principal';
 import type { Scene } from '../../functions/domain/work-orders/scenes';
@@ -53,6 +54,7 @@ export async function workOrderBench(app: Application, m: Meter, call: Caller): 
 
   const users = new Map((await svc.users.list(admin, { limit: 100 })).items.map((u) => [u.id, u]));
   const owners = [...techs, ...techs, 'lead0', 'lead1', 'lead2', 'manager'];
+  const chart = await new DynamoSceneIndexStore(app.ports.table, app.ports.clock).chart(TENANT);
   const started = Date.parse('2026-01-01T00:00:00Z');
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < COUNT; i++) {
@@ -85,9 +87,11 @@ export async function workOrderBench(app: Application, m: Meter, call: Caller): 
       createdBy: 'admin',
     };
     items.push(
-      ...wo.repositories.workOrders.itemsOf(workOrder, [
-        { id: `R${i}`, workOrderId: workOrder.id, at, kind: 'created', actorId: 'admin' },
-      ]),
+      ...wo.repositories.workOrders.itemsOf(
+        workOrder,
+        [{ id: `R${i}`, workOrderId: workOrder.id, at, kind: 'created', actorId: 'admin' }],
+        chart,
+      ),
     );
   }
   await bulkWrite(app, items);

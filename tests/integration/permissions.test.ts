@@ -63,6 +63,7 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
     body: { address: `${unique()}@perm.example` },
   }),
   'inbound-mail:read': async () => ({ method: 'GET', path: '/inbound-mails' }),
+  'scene-index:read': async () => ({ method: 'GET', path: '/scene-reindex-jobs' }),
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };

@@ -24,6 +24,7 @@ function viewer(
     isSuperiorOfAny: async (ids) => ids.some((id) => (relations.below ?? []).includes(id)),
     headedDepartments: async () => relations.headed ?? [],
     sharedSources: async () => ({ owners: [], departments: [], ...relations.shared }),
+    filedScenesHeld: async () => false,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Claim, IdempotencyClaim, OnceClaim, QuotaClaim, WriteEffects } fro
 import type { Clock } from '../../shared/clock';
 import { companionItem } from './companions';
 import { keys } from './keys';
+import { addOrgChange } from './org-chart-change';
 import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
 
@@ -59,6 +60,7 @@ export function addEffects(
     else tx.put(...claimItem(tenantId, claim, now, created));
   }
   for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
+  if (effects?.orgChange) addOrgChange(tx, tenantId, effects.orgChange);
 }
 
 /** One more use of a quota, refused when the count has reached its limit. */

@@ -1,6 +1,7 @@
 import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../../domain/organisation/tenant';
 import type { SharingRule, SharingTarget } from '../../domain/work-orders/sharing-rule';
 import type { OrganisationDirectory } from '../../domain/work-orders/viewer';
+import { systemClock } from '../../shared/clock';
 import type { TableContext } from './client';
 import { keys } from './keys';
 import { queryAll } from './query';
@@ -10,6 +11,7 @@ import type {
   UserRepository,
 } from './repositories/organisation';
 import type { SharingRuleRepository } from './repositories/work-order-setup';
+import { DynamoSceneIndexStore } from './scene-index-store';
 
 /** The organisation as the work-order scenes and permission checks read it. */
 export class DynamoOrganisationDirectory implements OrganisationDirectory {
@@ -21,6 +23,7 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
       userGroups: DynamoUserGroupRepository;
       sharingRules: SharingRuleRepository;
     },
+    private readonly sceneIndex = new DynamoSceneIndexStore(table, systemClock),
   ) {}
 
   async mainDepartmentOf(tenantId: string, userId: string): Promise<string | undefined> {
@@ -60,5 +63,9 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
 
   sharingRulesTargeting(tenantId: string, targets: SharingTarget[]): Promise<SharingRule[]> {
     return this.repos.sharingRules.targeting(tenantId, targets);
+  }
+
+  filedScenesHeld(tenantId: string, userId: string): Promise<boolean> {
+    return this.sceneIndex.isHeld(tenantId, userId);
   }
 }

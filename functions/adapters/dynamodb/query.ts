@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/shared/entity';
 import type { TableContext } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -61,4 +61,32 @@ export async function queryAll(
     cursor = page.nextCursor;
   } while (cursor);
   return items;
+}
+
+/**
+ * Items by key, strongly consistent, 100 keys a call; keys DynamoDB hands
+ * back unprocessed are asked for again after a growing pause. Absent items
+ * are simply not in the answer.
+ */
+export async function batchGet(
+  table: TableContext,
+  itemKeys: { pk: string; sk: string }[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let pending: Record<string, unknown>[] = itemKeys.slice(i, i + 100).map((key) => ({ ...key }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const { Responses = {}, UnprocessedKeys = {} } = await table.client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table.tableName]: { Keys: pending, ConsistentRead: true },
+          },
+        }),
+      );
+      found.push(...(Responses[table.tableName] ?? []));
+      pending = UnprocessedKeys[table.tableName]?.Keys ?? [];
+    }
+  }
+  return found;
 }

@@ -134,42 +134,51 @@ export async function mergePartitions(
   };
 }
 
-/** A short fingerprint of the merged partitions, so a cursor only works for the scene it came from. */
-function fingerprint(sources: MergeSource[]): string {
-  return createHash('sha256')
-    .update(sources.map((s) => `${s.index}:${s.pk}`).join('|'))
-    .digest('base64url')
-    .slice(0, 12);
+/** A short fingerprint, so a cursor only works where it came from. */
+function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 12);
 }
 
+/** The merged partitions: which ones a cursor's exhausted list counts. */
+const planOf = (sources: MergeSource[]) => fingerprint(sources.map((s) => `${s.index}:${s.pk}`).join('|'));
+
+/**
+ * A cursor names the list it is bound to (tenant, scene, viewer, sort) and
+ * the position every partition resumes from. The partitions it found
+ * exhausted count only for the same partitions: a scene read live in the
+ * middle of its pages (while a re-filing holds it) resumes from the position.
+ */
 export function encodeMergeCursor(
+  binding: string,
   sources: MergeSource[],
   next: MergePosition | undefined,
 ): string | undefined {
   if (!next) return undefined;
   const exhausted = next.exhausted.map((name) => sources.findIndex((s) => s.name === name));
-  return Buffer.from(JSON.stringify({ a: next.after, x: exhausted, f: fingerprint(sources) })).toString(
-    'base64url',
-  );
+  return Buffer.from(
+    JSON.stringify({ a: next.after, x: exhausted, f: fingerprint(binding), p: planOf(sources) }),
+  ).toString('base64url');
 }
 
 export function decodeMergeCursor(
   cursor: string | undefined,
+  binding: string,
   sources: MergeSource[],
 ): MergePosition | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () =>
     new ValidationError('Invalid cursor', [{ field: 'cursor', message: 'Not a cursor of this scene' }]);
-  let decoded: { a?: unknown; x?: unknown; f?: unknown };
+  let decoded: { a?: unknown; x?: unknown; f?: unknown; p?: unknown };
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
-  const { a, x, f } = decoded ?? {};
-  if (f !== fingerprint(sources)) throw invalid();
+  const { a, x, f, p } = decoded ?? {};
+  if (f !== fingerprint(binding)) throw invalid();
   if (typeof a !== 'string' || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_-]+$/.test(a)) throw invalid();
-  if (!Array.isArray(x) || x.some((i) => !Number.isInteger(i) || i < 0 || i >= sources.length))
-    throw invalid();
+  if (!Array.isArray(x) || x.some((i) => !Number.isInteger(i) || i < 0)) throw invalid();
+  if (p !== planOf(sources)) return { after: a, exhausted: [] };
+  if (x.some((i: number) => i >= sources.length)) throw invalid();
   return { after: a, exhausted: x.map((i: number) => (sources[i] as MergeSource).name) };
 }

@@ -35,6 +35,7 @@ export const MASTER_DATA_PERMISSIONS = {
   'mailbox:read': ['crm-admin'],
   'mailbox:write': ['crm-admin'],
   'inbound-mail:read': ['crm-admin'],
+  'scene-index:read': ['crm-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;

@@ -5,6 +5,7 @@ import { type MasterDataRules, requireReference } from '../shared/master-data-se
 import { applyChanges, partial } from '../shared/partial';
 import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
 import { assertAcyclic } from './hierarchy';
+import { departmentFacts, type OrgChartListener } from './org-chart';
 
 const departmentFields = {
   name: text(200),
@@ -33,6 +34,7 @@ export interface DepartmentLookup {
 export const departmentRules = (
   departments: DepartmentLookup,
   users: { get(tenantId: string, id: string): Promise<unknown> },
+  orgChart: OrgChartListener,
 ): MasterDataRules<Department, CreateDepartmentInput, UpdateDepartmentInput> => ({
   resource: 'Department',
   eventSource: 'fieldservice.organisation',
@@ -63,5 +65,10 @@ export const departmentRules = (
     if (await departments.hasMembers(department.tenantId, department.id)) {
       throw new ConflictError(`Department ${department.id} is still the main department of some users`);
     }
+  },
+  effects: async (next, previous) => {
+    const facts = departmentFacts(previous, next);
+    const tenantId = (next ?? previous)?.tenantId;
+    return facts.length > 0 && tenantId ? orgChart.changed(tenantId, facts) : {};
   },
 });

@@ -4,6 +4,7 @@ import { NotFoundError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import { assertVersion } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
+import type { OrgChartListener } from './org-chart';
 import {
   type CreateTenantInput,
   DEFAULT_TENANT_SETTINGS,
@@ -23,6 +24,7 @@ export class TenantService {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly context: ServiceContext,
+    private readonly orgChart: OrgChartListener,
   ) {}
 
   /**
@@ -46,8 +48,13 @@ export class TenantService {
       roles: ['crm-admin'],
       status: 'active',
     };
+    const scope = await this.orgChart.changed(tenant.id, [
+      { kind: 'scope', value: tenant.settings.superiorVisibleDataScope },
+    ]);
     await this.tenants.createWithAdmin(tenant, admin, {
+      ...scope,
       events: [
+        ...(scope.events ?? []),
         {
           id: this.context.ids.next(),
           type: 'TenantCreated',
@@ -78,8 +85,13 @@ export class TenantService {
       version: previous.version + 1,
       updatedAt: now,
     };
+    const scope = await this.orgChart.changed(next.id, [
+      { kind: 'scope', value: next.settings.superiorVisibleDataScope },
+    ]);
     await this.tenants.update(previous, next, {
+      ...scope,
       events: [
+        ...(scope.events ?? []),
         {
           id: this.context.ids.next(),
           type: 'TenantUpdated',

@@ -7,6 +7,7 @@ import { applyChanges, partial } from '../shared/partial';
 import { email, entityFields, expectedVersion, identifier, phone, text } from '../shared/schema';
 import type { Department } from './department';
 import { assertAcyclic } from './hierarchy';
+import { type OrgChartListener, userFacts } from './org-chart';
 
 const userFields = {
   name: text(200),
@@ -53,6 +54,7 @@ export interface UserLookup {
 export const userRules = (
   users: UserLookup,
   departments: { get(tenantId: string, id: string): Promise<Department | undefined> },
+  orgChart: OrgChartListener,
 ): MasterDataRules<User, CreateUserInput, UpdateUserInput> => ({
   resource: 'User',
   eventSource: 'fieldservice.organisation',
@@ -88,5 +90,10 @@ export const userRules = (
     if (await users.hasSubordinates(user.tenantId, user.id)) {
       throw new ConflictError(`User ${user.id} still has subordinates; give them another superior first`);
     }
+  },
+  effects: async (next, previous) => {
+    const facts = userFacts(previous, next);
+    const tenantId = (next ?? previous)?.tenantId;
+    return facts.length > 0 && tenantId ? orgChart.changed(tenantId, facts) : {};
   },
 });

@@ -4,7 +4,7 @@ import { authorize, type Permission } from '../access/permissions';
 import { type Entity, type Page, type PageRequest, pageRequest } from './entity';
 import { NotFoundError, ValidationError, VersionConflictError } from './errors';
 import type { DomainEvent } from './events';
-import type { Claim, Repository } from './ports';
+import type { Claim, Repository, WriteEffects } from './ports';
 
 export interface ServiceContext {
   clock: Clock;
@@ -25,6 +25,8 @@ export interface MasterDataRules<T extends Entity, TCreate, TUpdate> {
   check?(entity: T, previous: T | undefined): Promise<void>;
   /** Refuses a delete that would leave dangling references. */
   checkDelete?(entity: T): Promise<void>;
+  /** What else a write changes, in its transaction (e.g. the organisation's chart); `undefined` is no entity. */
+  effects?(next: T | undefined, previous: T | undefined): Promise<WriteEffects>;
 }
 
 /** Reads, creates, changes and deletes one kind of master data, with permissions and events. */
@@ -56,7 +58,8 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
       updatedAt: now,
     });
     await this.rules.check?.(entity, undefined);
-    await this.repository.create(entity, { events: [this.event(actor, 'Created', entity)], claims });
+    const also = await this.rules.effects?.(entity, undefined);
+    await this.repository.create(entity, withEvent(also, this.event(actor, 'Created', entity), claims));
     return entity;
   }
 
@@ -73,7 +76,8 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
       updatedAt: this.context.clock.now().toISOString(),
     };
     await this.rules.check?.(next, previous);
-    await this.repository.update(previous, next, { events: [this.event(actor, 'Updated', next)] });
+    const also = await this.rules.effects?.(next, previous);
+    await this.repository.update(previous, next, withEvent(also, this.event(actor, 'Updated', next)));
     return next;
   }
 
@@ -82,7 +86,8 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
     const entity = await this.load(actor, id);
     assertVersion(this.rules.resource, entity, expectedVersion);
     await this.rules.checkDelete?.(entity);
-    await this.repository.delete(entity, { events: [this.event(actor, 'Deleted', entity)] });
+    const also = await this.rules.effects?.(undefined, entity);
+    await this.repository.delete(entity, withEvent(also, this.event(actor, 'Deleted', entity)));
   }
 
   /** Loads an entity of the actor's tenant or fails with 404. */
@@ -103,6 +108,18 @@ export class MasterDataService<T extends Entity, TCreate, TUpdate> {
       detail: { id: entity.id, version: entity.version, [lowerFirst(this.rules.resource)]: entity },
     };
   }
+}
+
+function withEvent(
+  also: WriteEffects | undefined,
+  event: DomainEvent,
+  claims: readonly Claim[] = [],
+): WriteEffects {
+  return {
+    ...also,
+    events: [event, ...(also?.events ?? [])],
+    claims: [...claims, ...(also?.claims ?? [])],
+  };
 }
 
 function lowerFirst(value: string): string {

@@ -1,3 +1,4 @@
+import type { OrgChartChange } from '../organisation/org-chart';
 import type { Entity, Page, PageRequest } from './entity';
 import type { DomainEvent } from './events';
 
@@ -67,6 +68,8 @@ export interface WriteEffects {
   events?: DomainEvent[];
   claims?: readonly Claim[];
   companions?: readonly Companion[];
+  /** A change of the organisation's chart (superiors, parents, heads, scope), and the re-filing it starts. */
+  orgChange?: OrgChartChange;
 }
 
 /** Storage of one aggregate type. Implemented by an adapter; the domain never sees keys. */

@@ -4,7 +4,7 @@ import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shar
 import { NotFoundError } from '../shared/errors';
 import { canRead, type WorkOrderViewer } from './access';
 import type { WorkOrderSummary } from './ports';
-import { type Scene, viewsOfScene } from './scenes';
+import { FILED_SCENES, filedViewsOfScene, liveViewsOfScene, type Scene } from './scenes';
 import type { ServiceRecord } from './service-record';
 import type { WorkOrder } from './work-order';
 import type { WorkOrderContext } from './work-order-context';
@@ -64,10 +64,16 @@ export async function sceneOf(
   principal: Principal,
   request: SceneRequest,
 ): Promise<Page<WorkOrderSummary>> {
-  const views = await viewsOfScene(request.scene, ctx.viewer(principal));
+  const viewer = ctx.viewer(principal);
+  // A hierarchy scene is one filed list, unless a re-filing after an organisation change holds it.
+  const filed = FILED_SCENES.has(request.scene) && !viewer.isAdmin && !(await viewer.filedScenesHeld());
+  const views = filed
+    ? await filedViewsOfScene(request.scene, viewer)
+    : await liveViewsOfScene(request.scene, viewer);
   if (views.length === 0) return { items: [] };
   const { items, nextCursor } = await ctx.workOrders.scene(principal.tenantId, {
     views,
+    binding: `scene:${request.scene}:${principal.userId}`,
     sort: request.sort ?? 'created',
     order: request.order ?? 'desc',
     ...pageRequest(request),
@@ -97,6 +103,7 @@ export async function accountHistory(
   for (let page = 0; page < ACCOUNT_HISTORY_PAGES && readable.length < limit; page++) {
     const { items, nextCursor } = await ctx.workOrders.scene(principal.tenantId, {
       views: [{ kind: 'account', accountId }],
+      binding: `account:${accountId}`,
       sort: 'created',
       order: 'desc',
       limit: MAX_PAGE_SIZE,

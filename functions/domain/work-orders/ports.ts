@@ -28,6 +28,8 @@ export type WorkOrderSummary = Pick<
 
 export interface SceneQuery {
   views: View[];
+  /** What a cursor of this list is bound to (the scene and viewer): any other list refuses it. */
+  binding: string;
   sort: 'created' | 'updated';
   order: 'asc' | 'desc';
   limit: number;

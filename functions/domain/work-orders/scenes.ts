@@ -28,9 +28,18 @@ export type View =
   | { kind: 'member'; userId: string }
   | { kind: 'department'; departmentId: string }
   | { kind: 'account'; accountId: string }
-  | { kind: 'all'; lifecycle: 'normal' | 'obsolete' };
+  | { kind: 'all'; lifecycle: 'normal' | 'obsolete' }
+  // Filed by the organisation (scene-audience.ts): who is above the people, and who heads the departments.
+  | { kind: 'below-owner'; userId: string }
+  | { kind: 'below-member'; userId: string }
+  | { kind: 'head'; userId: string }
+  | { kind: 'reach'; userId: string };
 
-/** Every list the work order belongs in now. An obsolete one is only in the admins' list. */
+/**
+ * The lists the work order belongs in by its own fields. An obsolete one is
+ * only in the admins' list. Those it belongs in by the organisation are
+ * added by scene-audience.ts.
+ */
 export function viewsOf(workOrder: WorkOrder): View[] {
   if (workOrder.lifecycle === 'obsolete') return [{ kind: 'all', lifecycle: 'obsolete' }];
   const views: View[] = [{ kind: 'all', lifecycle: 'normal' }];
@@ -74,10 +83,52 @@ export interface ViewerContext {
   headedDepartments(): Promise<string[]>;
   /** Owners and owner departments whose records are shared with the viewer, and how. */
   sharedSources(): Promise<SharedSources>;
+  /** Whether a re-filing after an organisation change holds the viewer's filed scenes (they are read live). */
+  filedScenesHeld(): Promise<boolean>;
 }
 
-/** The views a scene merges, for this viewer. Fan-outs stay bounded by the hierarchy's bounds. */
-export async function viewsOfScene(scene: Scene, viewer: ViewerContext): Promise<View[]> {
+/** The scenes that read what the organisation filed: while it is being re-filed, they are read live. */
+export const FILED_SCENES: ReadonlySet<Scene> = new Set([
+  'all',
+  'my-department',
+  'my-subordinates-responsible',
+  'my-subordinates-participated',
+]);
+
+/**
+ * The views a scene merges, read from the entries the organisation filed:
+ * one partition for each hierarchy scene, and for "all" one besides each
+ * sharing source. Only right while nothing the viewer sees is being re-filed.
+ */
+export async function filedViewsOfScene(scene: Scene, viewer: ViewerContext): Promise<View[]> {
+  const me = viewer.userId;
+  switch (scene) {
+    case 'my-subordinates-responsible':
+      return [{ kind: 'below-owner', userId: me }];
+    case 'my-subordinates-participated':
+      return [{ kind: 'below-member', userId: me }];
+    case 'my-department':
+      return [{ kind: 'head', userId: me }];
+    case 'all': {
+      if (viewer.isAdmin) return liveViewsOfScene(scene, viewer);
+      const shared = await viewer.sharedSources();
+      return [
+        { kind: 'reach', userId: me },
+        ...shared.owners.map(({ id }): View => ({ kind: 'owner', userId: id })),
+        ...shared.departments.map(({ id }): View => ({ kind: 'owner-department', departmentId: id })),
+      ];
+    }
+    default:
+      return liveViewsOfScene(scene, viewer);
+  }
+}
+
+/**
+ * The views a scene merges, from the organisation as it is now: a partition
+ * per person below and per department headed. Always right; fan-outs stay
+ * bounded by the hierarchy's bounds.
+ */
+export async function liveViewsOfScene(scene: Scene, viewer: ViewerContext): Promise<View[]> {
   const me = viewer.userId;
   switch (scene) {
     case 'my-responsible':

@@ -20,6 +20,8 @@ export interface OrganisationDirectory {
   groupsOf(tenantId: string, userId: string): Promise<string[]>;
   tenantSettings(tenantId: string): Promise<TenantSettings>;
   sharingRulesTargeting(tenantId: string, targets: SharingTarget[]): Promise<SharingRule[]>;
+  /** Whether a running re-filing of the scenes holds this viewer's (or everyone's) filed scenes. */
+  filedScenesHeld(tenantId: string, userId: string): Promise<boolean>;
 }
 
 /** Breadth-first over a tree, level by level in parallel, refusing to grow past `limit` nodes. */
@@ -108,6 +110,7 @@ export function viewerFor(principal: Principal, directory: OrganisationDirectory
       );
       return [...new Set([...headed, ...below])];
     }),
+    filedScenesHeld: () => directory.filedScenesHeld(tenantId, userId),
     sharedSources: once(async (): Promise<SharedSources> => {
       const [department, groups] = await Promise.all([
         directory.mainDepartmentOf(tenantId, userId),

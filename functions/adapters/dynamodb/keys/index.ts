@@ -3,6 +3,7 @@ import { inboundMailKeys } from './inbound-mail';
 import { masterDataKeys } from './master-data';
 import { organisationKeys } from './organisation';
 import { platformKeys } from './platform';
+import { sceneIndexKeys } from './scene-index';
 import { workOrderKeys } from './work-orders';
 
 export type { IndexKeys, ItemKey } from './key-types';
@@ -20,6 +21,7 @@ export const keys = {
   ...workOrderKeys,
   ...inboundMailKeys,
   ...platformKeys,
+  ...sceneIndexKeys,
 } as const;
 
 /** Attributes that are storage detail and never leave the adapter. */
@@ -33,4 +35,7 @@ export const KEY_ATTRIBUTES = [
   'gsi3pk',
   'gsi3sk',
   'entityType',
+  // How a work order is filed in the scenes (scene-filing.ts).
+  'sceneViews',
+  'sceneRevision',
 ] as const;

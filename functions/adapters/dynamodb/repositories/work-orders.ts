@@ -1,9 +1,10 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrgChart } from '../../../domain/organisation/org-chart';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
-import { viewsOf } from '../../../domain/work-orders/scenes';
+import { audienceBasis } from '../../../domain/work-orders/scene-audience';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import { formatNumber, type WorkOrder } from '../../../domain/work-orders/work-order';
 import type { Clock } from '../../../shared/clock';
@@ -11,30 +12,21 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
-import { queryAll, queryPage } from '../query';
+import { batchGet, queryAll, queryPage } from '../query';
+import {
+  audienceOf,
+  entryItem,
+  entryNames,
+  FILED_AS_READ,
+  type Filing,
+  filingAttributes,
+  filingOf,
+  pickSummary,
+} from '../scene-filing';
+import { DynamoSceneIndexStore } from '../scene-index-store';
 import { decodeMergeCursor, encodeMergeCursor, type MergeSource, mergePartitions } from '../scene-merge';
 import { Transaction } from '../transaction';
 import { UniqueValueIndex } from '../unique-values';
-
-const SUMMARY_FIELDS = [
-  'id',
-  'tenantId',
-  'number',
-  'title',
-  'typeId',
-  'priority',
-  'status',
-  'lifecycle',
-  'locked',
-  'channel',
-  'ownerId',
-  'accountId',
-  'contactId',
-  'deviceId',
-  'version',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly (keyof WorkOrderSummary)[];
 
 /**
  * Work orders: the order item, one scene entry per list it appears in (with a
@@ -43,10 +35,16 @@ const SUMMARY_FIELDS = [
  */
 export class DynamoWorkOrderRepository implements WorkOrderRepository {
   private readonly uniques: UniqueValueIndex;
+  /** How each work order read through this repository was filed, for the change that follows the read. */
+  private readonly filings = new WeakMap<WorkOrder, Filing>();
 
   constructor(
     private readonly table: TableContext,
     private readonly clock: Clock,
+    private readonly charts: { chart(tenantId: string): Promise<OrgChart> } = new DynamoSceneIndexStore(
+      table,
+      clock,
+    ),
   ) {
     this.uniques = new UniqueValueIndex(table);
   }
@@ -73,9 +71,13 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       ...draft,
       number: formatNumber(year, Number(Attributes?.value)),
     } as WorkOrder;
+    const filing: Filing = {
+      audience: audienceOf(workOrder, await this.charts.chart(workOrder.tenantId)),
+      revision: 0,
+    };
     const tx = this.transaction();
     tx.put(
-      this.orderItem(workOrder),
+      this.orderItem(workOrder, filing),
       'attribute_not_exists(pk)',
       () => new ConflictError(`Work order ${workOrder.id} already exists`),
     );
@@ -88,13 +90,14 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       'attribute_not_exists(pk)',
       () => new ConflictError(`Work-order number ${workOrder.number} is already taken`),
     );
-    this.putViews(tx, workOrder);
+    this.putEntries(tx, workOrder, filing);
     this.putRecords(tx, workOrder, records);
     addEffects(tx, workOrder.tenantId, effects?.(workOrder), this.clock, {
       resourceType: 'WorkOrder',
       resource: workOrder,
     });
     await tx.commit();
+    this.filings.set(workOrder, filing);
     return workOrder;
   }
 
@@ -106,7 +109,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? toEntity<WorkOrder>(Item) : undefined;
+    return Item ? this.toWorkOrder(Item) : undefined;
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<Map<string, WorkOrder>> {
@@ -125,7 +128,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
           }),
         );
         for (const item of Responses[this.table.tableName] ?? []) {
-          const workOrder = toEntity<WorkOrder>(item);
+          const workOrder = this.toWorkOrder(item);
           found.set(workOrder.id, workOrder);
         }
         keysLeft = UnprocessedKeys[this.table.tableName]?.Keys ?? [];
@@ -145,17 +148,21 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     records: ServiceRecord[],
     effects?: WriteEffects,
   ): Promise<void> {
+    const filed = await this.filingOfRead(previous);
+    // Who is on it and where it is filed by department decide the organisation's lists; the rest is a summary.
+    const filing: Filing =
+      audienceBasis(previous) === audienceBasis(next)
+        ? filed
+        : { audience: audienceOf(next, await this.charts.chart(next.tenantId)), revision: filed.revision };
     const tx = this.transaction();
     tx.put(
-      this.orderItem(next),
-      'version = :expected',
+      this.orderItem(next, filing),
+      `version = :expected AND ${FILED_AS_READ}`,
       () => new VersionConflictError('WorkOrder', previous.id, previous.version),
-      {
-        ':expected': previous.version,
-      },
+      { ':expected': previous.version, ':filed': filed.revision },
     );
-    const current = new Set(viewsOf(next).map(keys.viewName));
-    for (const view of viewsOf(previous).map(keys.viewName)) {
+    const current = new Set(entryNames(next, filing.audience));
+    for (const view of entryNames(previous, filed.audience)) {
       if (!current.has(view))
         tx.delete(
           keys.workOrderView(next.tenantId, next.id, view),
@@ -163,10 +170,11 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
           () => new Error('unreachable'),
         );
     }
-    this.putViews(tx, next);
+    this.putEntries(tx, next, filing);
     this.putRecords(tx, next, records);
     addEffects(tx, next.tenantId, effects, this.clock);
     await tx.commit();
+    this.filings.set(next, filing);
   }
 
   async appendRecords(workOrder: WorkOrder, records: ServiceRecord[], effects?: WriteEffects): Promise<void> {
@@ -192,7 +200,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       undefined,
       () => new Error('unreachable'),
     );
-    for (const view of viewsOf(workOrder).map(keys.viewName)) {
+    for (const view of entryNames(workOrder, (await this.filingOfRead(workOrder)).audience)) {
       tx.delete(
         keys.workOrderView(workOrder.tenantId, workOrder.id, view),
         undefined,
@@ -246,11 +254,11 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     const result = await mergePartitions(this.table, unique, {
       limit: query.limit,
       order: query.order,
-      from: decodeMergeCursor(query.cursor, unique),
+      from: decodeMergeCursor(query.cursor, `${tenantId}|${query.binding}|${query.sort}`, unique),
     });
     return {
       items: result.items.map((item) => pickSummary(item)),
-      nextCursor: encodeMergeCursor(unique, result.next),
+      nextCursor: encodeMergeCursor(`${tenantId}|${query.binding}|${query.sort}`, unique, result.next),
       itemsRead: result.itemsRead,
       rounds: result.rounds,
     };
@@ -260,26 +268,43 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     return new Transaction(this.table.client, this.table.tableName);
   }
 
-  private orderItem(workOrder: WorkOrder): Record<string, unknown> {
+  private orderItem(workOrder: WorkOrder, filing: Filing): Record<string, unknown> {
     return {
       ...(workOrder as unknown as Record<string, unknown>),
       ...keys.workOrder(workOrder.tenantId, workOrder.id),
+      ...filingAttributes(filing),
       entityType: 'WorkOrder',
     };
   }
 
+  private toWorkOrder(item: Record<string, unknown>): WorkOrder {
+    const workOrder = toEntity<WorkOrder>(item);
+    this.filings.set(workOrder, filingOf(item));
+    return workOrder;
+  }
+
+  /** How the work order was filed when it was read; read again if it did not come from this repository. */
+  private async filingOfRead(workOrder: WorkOrder): Promise<Filing> {
+    const known = this.filings.get(workOrder);
+    if (known) return known;
+    const [item] = await batchGet(this.table, [keys.workOrder(workOrder.tenantId, workOrder.id)]);
+    return item ? filingOf(item) : { audience: [], revision: 0 };
+  }
+
   /** Every item a create writes; bulk loads (the bench's 10,000 work orders) write exactly these. */
-  itemsOf(workOrder: WorkOrder, records: ServiceRecord[]): Record<string, unknown>[] {
+  itemsOf(workOrder: WorkOrder, records: ServiceRecord[], chart: OrgChart): Record<string, unknown>[] {
+    const filing: Filing = { audience: audienceOf(workOrder, chart), revision: 0 };
     return [
-      this.orderItem(workOrder),
+      this.orderItem(workOrder, filing),
       numberGuard(workOrder),
-      ...viewItems(workOrder),
+      ...entryNames(workOrder, filing.audience).map((view) => entryItem(workOrder, view)),
       ...records.map((r) => recordItem(workOrder, r)),
     ];
   }
 
-  private putViews(tx: Transaction, workOrder: WorkOrder): void {
-    for (const item of viewItems(workOrder)) tx.put(item, undefined, () => new Error('unreachable'));
+  private putEntries(tx: Transaction, workOrder: WorkOrder, filing: Filing): void {
+    for (const view of entryNames(workOrder, filing.audience))
+      tx.put(entryItem(workOrder, view), undefined, () => new Error('unreachable'));
   }
 
   private putRecords(tx: Transaction, workOrder: WorkOrder, records: ServiceRecord[]): void {
@@ -291,18 +316,6 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       );
     }
   }
-}
-
-function viewItems(workOrder: WorkOrder): Record<string, unknown>[] {
-  const summary = pickSummary(workOrder);
-  return viewsOf(workOrder)
-    .map(keys.viewName)
-    .map((view) => ({
-      ...summary,
-      ...keys.workOrderView(workOrder.tenantId, workOrder.id, view),
-      ...keys.workOrderViewIndexes(workOrder.tenantId, view, workOrder),
-      entityType: 'WorkOrderView',
-    }));
 }
 
 /** A timeline entry as stored, for every writer of the timeline. */
@@ -337,14 +350,4 @@ function numberGuard(workOrder: WorkOrder): Record<string, unknown> {
     entityType: 'UniqueValue',
     ownerId: workOrder.id,
   };
-}
-
-/** The summary fields of a work order, or of a scene entry that carries them. */
-function pickSummary(source: WorkOrder | Record<string, unknown>): WorkOrderSummary {
-  const summary: Record<string, unknown> = {};
-  for (const field of SUMMARY_FIELDS) {
-    const value = (source as Record<string, unknown>)[field];
-    if (value !== undefined) summary[field] = value;
-  }
-  return summary as WorkOrderSummary;
 }

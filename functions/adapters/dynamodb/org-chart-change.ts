@@ -1,0 +1,109 @@
+import {
+  emptyOrgChart,
+  type OrgChart,
+  type OrgChartChange,
+  type OrgFact,
+} from '../../domain/organisation/org-chart';
+import { ConflictError } from '../../domain/shared/errors';
+import { keys } from './keys';
+import type { Transaction } from './transaction';
+
+/** Each fact of the chart is one attribute of its item: `s:<user>`, `p:<department>`, `h:<department>`. */
+const FACT_PREFIX = { superior: 's:', parent: 'p:', head: 'h:' } as const;
+
+export function chartOf(item: Record<string, unknown> | undefined): OrgChart {
+  if (!item) return emptyOrgChart();
+  const superiors = new Map<string, string>();
+  const parents = new Map<string, string>();
+  const heads = new Map<string, string>();
+  const maps: Record<string, Map<string, string>> = {
+    [FACT_PREFIX.superior]: superiors,
+    [FACT_PREFIX.parent]: parents,
+    [FACT_PREFIX.head]: heads,
+  };
+  for (const [name, value] of Object.entries(item)) {
+    const map = maps[name.slice(0, 2)];
+    if (map && typeof value === 'string') map.set(name.slice(2), value);
+  }
+  return {
+    revision: Number(item.revision ?? 0),
+    scope: item.scope === 'own-department' ? 'own-department' : 'with-sub-departments',
+    superiors,
+    parents,
+    heads,
+  };
+}
+
+const factAttribute = (fact: Exclude<OrgFact, { kind: 'scope' }>) =>
+  `${FACT_PREFIX[fact.kind]}${fact.kind === 'superior' ? fact.userId : fact.departmentId}`;
+
+/**
+ * Writes an organisation change's chart facts and the re-filing it starts
+ * into the change's transaction: the chart moves to the next revision only
+ * from the one the change was planned on; the job is created with the holds
+ * on the viewers (or everyone) whose filed scenes it makes stale.
+ */
+export function addOrgChange(tx: Transaction, tenantId: string, change: OrgChartChange): void {
+  const names: Record<string, string> = { '#revision': 'revision' };
+  const values: Record<string, unknown> = {
+    ':expected': change.expectedRevision,
+    ':next': change.expectedRevision + 1,
+    ':type': 'OrgChart',
+  };
+  const sets = ['#revision = :next', 'entityType = :type'];
+  const removes: string[] = [];
+  change.facts.forEach((fact, i) => {
+    if (fact.kind === 'scope') {
+      values[':scope'] = fact.value;
+      names['#scope'] = 'scope';
+      sets.push('#scope = :scope');
+      return;
+    }
+    names[`#f${i}`] = factAttribute(fact);
+    if (fact.value === undefined) removes.push(`#f${i}`);
+    else {
+      values[`:f${i}`] = fact.value;
+      sets.push(`#f${i} = :f${i}`);
+    }
+  });
+  tx.update(
+    keys.orgChart(tenantId),
+    `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    change.expectedRevision === 0
+      ? 'attribute_not_exists(#revision) OR #revision = :expected'
+      : '#revision = :expected',
+    () => new ConflictError('The organisation changed meanwhile; try again'),
+    values,
+    names,
+  );
+  const job = change.reindex;
+  const holdsEveryone = job?.holds === 'everyone';
+  tx.update(
+    keys.sceneState(tenantId),
+    `SET revision = :next, entityType = :type${holdsEveryone ? ' ADD holds :job' : ''}`,
+    undefined,
+    () => new Error('unreachable'),
+    {
+      ':next': change.expectedRevision + 1,
+      ':type': 'SceneState',
+      ...(job && holdsEveryone ? { ':job': new Set([job.id]) } : {}),
+    },
+  );
+  if (!job) return;
+  tx.put(
+    { ...job, ...keys.sceneReindexJob(tenantId, job.id), entityType: 'SceneReindexJob' },
+    'attribute_not_exists(pk)',
+    () => new ConflictError(`Re-index ${job.id} already exists`),
+  );
+  if (job.holds === 'everyone') return;
+  for (const userId of job.holds) {
+    tx.update(
+      keys.viewerScenes(tenantId, userId),
+      'ADD #holds :job SET entityType = :type',
+      undefined,
+      () => new Error('unreachable'),
+      { ':job': new Set([job.id]), ':type': 'ViewerScenes' },
+      { '#holds': 'holds' },
+    );
+  }
+}
