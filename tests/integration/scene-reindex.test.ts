@@ -133,9 +133,7 @@ async function filedEntries(org: Organisation): Promise<Record<string, string[]>
     );
     // Department ids differ between tenants: name them.
     entries[key] = Items.map((item) =>
-      String(item.sk)
-        .replace(org.departments.service, 'service')
-        .replace(org.departments.north, 'north'),
+      String(item.sk).replace(org.departments.service, 'service').replace(org.departments.north, 'north'),
     ).sort();
   }
   return entries;
