@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_ENTITY_TYPE, TABLE } from '../../functions/adapters/dynamodb/table-definition';
 import { IDENTITY_EVENTS } from '../../functions/domain/organisation/identity';
+import { REINDEX_EVENTS } from '../../functions/domain/work-orders/scene-reindexer';
 import { API_FUNCTIONS, type ApiFunction } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionStacks } from '../../lib/app';
@@ -318,8 +319,9 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       const queues = template.findResources('AWS::SQS::Queue');
       const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
 
-      // One per asynchronous function: outbox publisher, identity provisioner, mailer, reminder, inbound mail.
-      expect(Object.keys(queues)).toHaveLength(5);
+      // One per asynchronous function: outbox publisher, identity provisioner, scene indexer, mailer,
+      // reminder, inbound mail.
+      expect(Object.keys(queues)).toHaveLength(6);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);
@@ -330,6 +332,28 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
           }),
         );
       }
+    });
+  });
+
+  describe('scene indexer', () => {
+    it('is invoked by the re-filing events its handler expects, dead-letters them, and waits out the grace', () => {
+      const rules = Object.values(template.findResources('AWS::Events::Rule'));
+      const rule = rules.find(
+        (r) => r.Properties.Targets?.[0]?.Arn['Fn::GetAtt']?.[0] === fnLogicalId(pair.stateless.sceneIndexer),
+      );
+      expect(rule?.Properties.EventPattern).toEqual({
+        source: [REINDEX_EVENTS.source],
+        'detail-type': [...REINDEX_EVENTS.types],
+      });
+      expect(rule?.Properties.Targets[0].DeadLetterConfig).toEqual({
+        Arn: {
+          'Fn::GetAtt': [logicalId(pair.stateless, pair.stateless.sceneIndexer.deadLetterQueue), 'Arn'],
+        },
+      });
+      const fn = template.findResources('AWS::Lambda::Function')[fnLogicalId(pair.stateless.sceneIndexer)];
+      // A step may start only after the grace, so the function outlives it with room for the work.
+      const grace = Number(fn?.Properties.Environment.Variables.SCENE_REINDEX_GRACE_SECONDS);
+      expect(fn?.Properties.Timeout).toBeGreaterThan(grace + 120);
     });
   });
 
