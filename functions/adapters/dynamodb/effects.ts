@@ -10,6 +10,7 @@ import type { Clock } from '../../shared/clock';
 import { companionItem } from './companions';
 import { keys } from './keys';
 import { addOrgChange } from './org-chart-change';
+import { addSceneAccess } from './scene-access';
 import { OUTBOX_ENTITY_TYPE } from './table-definition';
 import type { Transaction } from './transaction';
 
@@ -61,6 +62,7 @@ export function addEffects(
   }
   for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
   if (effects?.orgChange) addOrgChange(tx, tenantId, effects.orgChange);
+  if (effects?.sceneAccess) addSceneAccess(tx, tenantId, effects.sceneAccess);
 }
 
 /** One more use of a quota, refused when the count has reached its limit. */

@@ -1,7 +1,7 @@
+import type { SceneAccess } from '../../domain/organisation/scene-access';
 import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../../domain/organisation/tenant';
 import type { SharingRule, SharingTarget } from '../../domain/work-orders/sharing-rule';
 import type { OrganisationDirectory } from '../../domain/work-orders/viewer';
-import { systemClock } from '../../shared/clock';
 import type { TableContext } from './client';
 import { keys } from './keys';
 import { queryAll } from './query';
@@ -11,7 +11,7 @@ import type {
   UserRepository,
 } from './repositories/organisation';
 import type { SharingRuleRepository } from './repositories/work-order-setup';
-import { DynamoSceneIndexStore } from './scene-index-store';
+import { readSceneAccess } from './scene-access';
 
 /** The organisation as the work-order scenes and permission checks read it. */
 export class DynamoOrganisationDirectory implements OrganisationDirectory {
@@ -23,7 +23,6 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
       userGroups: DynamoUserGroupRepository;
       sharingRules: SharingRuleRepository;
     },
-    private readonly sceneIndex = new DynamoSceneIndexStore(table, systemClock),
   ) {}
 
   async mainDepartmentOf(tenantId: string, userId: string): Promise<string | undefined> {
@@ -65,7 +64,7 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
     return this.repos.sharingRules.targeting(tenantId, targets);
   }
 
-  filedScenesHeld(tenantId: string, userId: string): Promise<boolean> {
-    return this.sceneIndex.isHeld(tenantId, userId);
+  sceneAccess(tenantId: string, userId: string): Promise<SceneAccess> {
+    return readSceneAccess(this.table, tenantId, userId);
   }
 }

@@ -121,8 +121,12 @@ export class DynamoSceneFiling implements SceneFiling {
 
   async refile(tenantId: string, ids: string[], chart: OrgChart) {
     const totals = { refiled: 0, written: 0, deleted: 0 };
-    await mapConcurrently(ids, 8, async (id) => {
-      const result = await this.refileOne(tenantId, id, chart);
+    const items = await batchGet(
+      this.table,
+      ids.map((id) => keys.workOrder(tenantId, id)),
+    );
+    await mapConcurrently(items, 8, async (item) => {
+      const result = await this.refileOne(tenantId, item, chart);
       totals.refiled += result.written + result.deleted > 0 ? 1 : 0;
       totals.written += result.written;
       totals.deleted += result.deleted;
@@ -130,15 +134,13 @@ export class DynamoSceneFiling implements SceneFiling {
     return totals;
   }
 
-  /** Files one work order by the chart; a change of it meanwhile is read again, a few times. */
+  /** Files one work order by the chart; one changed meanwhile is read again, a few times. */
   private async refileOne(
     tenantId: string,
-    id: string,
+    item: Record<string, unknown>,
     chart: OrgChart,
     attempt = 0,
   ): Promise<{ written: number; deleted: number }> {
-    const [item] = await batchGet(this.table, [keys.workOrder(tenantId, id)]);
-    if (!item) return { written: 0, deleted: 0 };
     const workOrder = toEntity<WorkOrder>(item);
     const filing = filingOf(item);
     const audience = audienceOf(workOrder, chart);
@@ -146,6 +148,7 @@ export class DynamoSceneFiling implements SceneFiling {
     const missing = audience.filter((name) => !filing.audience.includes(name));
     if (stale.length === 0 && missing.length === 0) return { written: 0, deleted: 0 };
     entryNames(workOrder, audience);
+    const { id } = workOrder;
     const tx = new Transaction(this.table.client, this.table.tableName);
     tx.update(
       keys.workOrder(tenantId, id),
@@ -166,7 +169,8 @@ export class DynamoSceneFiling implements SceneFiling {
       await tx.commit();
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= 3) throw error;
-      return this.refileOne(tenantId, id, chart, attempt + 1);
+      const [again] = await batchGet(this.table, [keys.workOrder(tenantId, id)]);
+      return again ? this.refileOne(tenantId, again, chart, attempt + 1) : { written: 0, deleted: 0 };
     }
     return { written: missing.length, deleted: stale.length };
   }

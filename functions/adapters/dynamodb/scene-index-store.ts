@@ -11,7 +11,7 @@ import { addEffects } from './effects';
 import { keys } from './keys';
 import { toEntity } from './master-data-store';
 import { chartOf } from './org-chart-change';
-import { batchGet, queryPage } from './query';
+import { queryPage } from './query';
 import { Transaction } from './transaction';
 
 /** The chart, the re-filings and their holds in DynamoDB. */
@@ -69,14 +69,6 @@ export class DynamoSceneIndexStore implements SceneIndexStore {
     if (next.holds === 'everyone') release(keys.sceneState(next.tenantId));
     else for (const userId of next.holds) release(keys.viewerScenes(next.tenantId, userId));
     await tx.commit();
-  }
-
-  async isHeld(tenantId: string, userId: string): Promise<boolean> {
-    const items = await batchGet(this.table, [
-      keys.viewerScenes(tenantId, userId),
-      keys.sceneState(tenantId),
-    ]);
-    return items.some((item) => item.holds instanceof Set && item.holds.size > 0);
   }
 
   private putJob(previous: SceneReindexJob, next: SceneReindexJob): Transaction {

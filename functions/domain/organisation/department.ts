@@ -69,6 +69,6 @@ export const departmentRules = (
   effects: async (next, previous) => {
     const facts = departmentFacts(previous, next);
     const tenantId = (next ?? previous)?.tenantId;
-    return facts.length > 0 && tenantId ? orgChart.changed(tenantId, facts) : {};
+    return facts.length > 0 && tenantId ? orgChart.changed(tenantId, facts, { newcomer: !previous }) : {};
   },
 });

@@ -170,5 +170,10 @@ export interface OrgChartChange {
  * answers is written in the change's transaction.
  */
 export interface OrgChartListener {
-  changed(tenantId: string, facts: readonly OrgFact[]): Promise<WriteEffects>;
+  /** `newcomer`: the facts are those of a user or department just created, under which nothing is filed yet. */
+  changed(
+    tenantId: string,
+    facts: readonly OrgFact[],
+    options?: { newcomer?: boolean },
+  ): Promise<WriteEffects>;
 }

@@ -48,13 +48,14 @@ export class TenantService {
       roles: ['crm-admin'],
       status: 'active',
     };
-    const scope = await this.orgChart.changed(tenant.id, [
-      { kind: 'scope', value: tenant.settings.superiorVisibleDataScope },
-    ]);
     await this.tenants.createWithAdmin(tenant, admin, {
-      ...scope,
+      // The chart and what viewers' scenes read are kept from the tenant's first write on.
+      orgChange: {
+        expectedRevision: 0,
+        facts: [{ kind: 'scope', value: tenant.settings.superiorVisibleDataScope }],
+      },
+      sceneAccess: [{ kind: 'tenant' }, { kind: 'viewer', userId: admin.id, created: true }],
       events: [
-        ...(scope.events ?? []),
         {
           id: this.context.ids.next(),
           type: 'TenantCreated',

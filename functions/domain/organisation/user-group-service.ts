@@ -90,6 +90,10 @@ export class UserGroupService extends MasterDataService<
       toAdd.map((userId) => ({ groupId, userId, addedAt: now })),
       toRemove,
       {
+        sceneAccess: [
+          ...toAdd.map((userId) => ({ kind: 'group' as const, userId, groupId, member: true })),
+          ...toRemove.map((userId) => ({ kind: 'group' as const, userId, groupId, member: false })),
+        ],
         events: [
           {
             id: this.context.ids.next(),

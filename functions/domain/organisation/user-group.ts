@@ -15,7 +15,8 @@ export const updateUserGroupInput = z.strictObject({ ...partial(userGroupFields)
 export const userGroupSchema = z.object({ ...entityFields, ...userGroupFields, memberCount: z.int() });
 
 /** Members change through their own route, a bounded number per call so each call is one transaction. */
-export const MAX_MEMBERS_PER_CHANGE = 25;
+/** Each member added or removed is two writes (the membership, the member's scene profile) of one transaction. */
+export const MAX_MEMBERS_PER_CHANGE = 24;
 export const changeMembersInput = z.strictObject({
   add: z.optional(z.array(identifier).check(z.maxLength(MAX_MEMBERS_PER_CHANGE))),
   remove: z.optional(z.array(identifier).check(z.maxLength(MAX_MEMBERS_PER_CHANGE))),

@@ -94,6 +94,23 @@ export const userRules = (
   effects: async (next, previous) => {
     const facts = userFacts(previous, next);
     const tenantId = (next ?? previous)?.tenantId;
-    return facts.length > 0 && tenantId ? orgChart.changed(tenantId, facts) : {};
+    const chart =
+      facts.length > 0 && tenantId ? await orgChart.changed(tenantId, facts, { newcomer: !previous }) : {};
+    const department = next && next.mainDepartmentId !== previous?.mainDepartmentId;
+    return {
+      ...chart,
+      ...(next && (department || !previous)
+        ? {
+            sceneAccess: [
+              {
+                kind: 'viewer',
+                userId: next.id,
+                created: !previous,
+                ...(next.mainDepartmentId ? { department: next.mainDepartmentId } : {}),
+              },
+            ],
+          }
+        : {}),
+    };
   },
 });

@@ -1,4 +1,5 @@
 import type { OrgChartChange } from '../organisation/org-chart';
+import type { SceneAccessChange } from '../organisation/scene-access';
 import type { Entity, Page, PageRequest } from './entity';
 import type { DomainEvent } from './events';
 
@@ -70,6 +71,8 @@ export interface WriteEffects {
   companions?: readonly Companion[];
   /** A change of the organisation's chart (superiors, parents, heads, scope), and the re-filing it starts. */
   orgChange?: OrgChartChange;
+  /** What viewers' scenes read of the organisation: profiles, group memberships, sharing rules. */
+  sceneAccess?: readonly SceneAccessChange[];
 }
 
 /** Storage of one aggregate type. Implemented by an adapter; the domain never sees keys. */

@@ -1,7 +1,7 @@
 import type { Clock, IdGenerator } from '../../shared/clock';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
-import { movesChart, type OrgChart, type OrgChartListener, type OrgFact } from '../organisation/org-chart';
+import { movesChart, type OrgChart, type OrgChartListener } from '../organisation/org-chart';
 import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { NotFoundError, VersionConflictError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
@@ -23,8 +23,6 @@ export interface SceneIndexStore {
   save(previous: SceneReindexJob, next: SceneReindexJob, effects?: WriteEffects): Promise<void>;
   /** Saves the job as done and releases the scenes it held, if it is still at `previous.version`. */
   finish(previous: SceneReindexJob, next: SceneReindexJob): Promise<void>;
-  /** Whether a running re-filing holds this viewer's (or everyone's) filed scenes. */
-  isHeld(tenantId: string, userId: string): Promise<boolean>;
 }
 
 /** The work orders' side of a re-filing: walk a list, and file work orders again by the chart. */
@@ -177,11 +175,11 @@ export function sceneIndexListener(deps: {
   ids: IdGenerator;
 }): OrgChartListener {
   return {
-    changed: async (tenantId: string, facts: readonly OrgFact[]): Promise<WriteEffects> => {
+    changed: async (tenantId, facts, options = {}): Promise<WriteEffects> => {
       const before = await deps.store.chart(tenantId);
       const relevant = facts.filter((fact) => movesChart(before, fact));
       if (relevant.length === 0) return {};
-      const plan = planReindex(before, relevant);
+      const plan = options.newcomer ? undefined : planReindex(before, relevant);
       if (!plan) return { orgChange: { expectedRevision: before.revision, facts: relevant } };
       const now = deps.clock.now().toISOString();
       const job = newReindexJob(

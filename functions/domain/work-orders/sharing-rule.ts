@@ -58,4 +58,15 @@ export const sharingRuleRules = (refs: {
       }
     }
   },
+  // Every viewer's scenes read the rules from one place, kept in the rule's own transaction.
+  effects: async (next, previous) => ({
+    sceneAccess: [
+      next
+        ? {
+            kind: 'rule',
+            rule: { id: next.id, source: next.source, target: next.target, access: next.access },
+          }
+        : { kind: 'rule-removed', ruleId: (previous as SharingRule).id },
+    ],
+  }),
 });

@@ -1,5 +1,6 @@
 import { hasRole, type Principal } from '../access/principal';
 import { MAX_HIERARCHY_DEPTH } from '../organisation/hierarchy';
+import type { SceneAccess } from '../organisation/scene-access';
 import type { TenantSettings } from '../organisation/tenant';
 import { ConflictError } from '../shared/errors';
 import type { WorkOrderViewer } from './access';
@@ -20,8 +21,8 @@ export interface OrganisationDirectory {
   groupsOf(tenantId: string, userId: string): Promise<string[]>;
   tenantSettings(tenantId: string): Promise<TenantSettings>;
   sharingRulesTargeting(tenantId: string, targets: SharingTarget[]): Promise<SharingRule[]>;
-  /** Whether a running re-filing of the scenes holds this viewer's (or everyone's) filed scenes. */
-  filedScenesHeld(tenantId: string, userId: string): Promise<boolean>;
+  /** What the viewer's scenes read in one go: holds, profile and sharing rules (scene-access.ts). */
+  sceneAccess(tenantId: string, userId: string): Promise<SceneAccess>;
 }
 
 /** Breadth-first over a tree, level by level in parallel, refusing to grow past `limit` nodes. */
@@ -65,6 +66,7 @@ export function viewerFor(principal: Principal, directory: OrganisationDirectory
     );
     return subordinates;
   });
+  const sceneAccess = once(() => directory.sceneAccess(tenantId, userId));
   const superiors = new Map<string, Promise<string | undefined>>();
   const superiorOf = (id: string) => {
     let superior = superiors.get(id);
@@ -110,18 +112,27 @@ export function viewerFor(principal: Principal, directory: OrganisationDirectory
       );
       return [...new Set([...headed, ...below])];
     }),
-    filedScenesHeld: () => directory.filedScenesHeld(tenantId, userId),
+    filedScenesHeld: async () => (await sceneAccess()).held,
     sharedSources: once(async (): Promise<SharedSources> => {
-      const [department, groups] = await Promise.all([
-        directory.mainDepartmentOf(tenantId, userId),
-        directory.groupsOf(tenantId, userId),
-      ]);
+      // Kept with the viewer's profile: one read. Otherwise (a profile from before it was kept) read live.
+      const access = await sceneAccess();
+      const kept = access.profile && access.rules ? { ...access.profile, rules: access.rules } : undefined;
+      const [department, groups] = kept
+        ? [kept.department, kept.groups]
+        : await Promise.all([
+            directory.mainDepartmentOf(tenantId, userId),
+            directory.groupsOf(tenantId, userId),
+          ]);
       const targets: SharingTarget[] = [
         { kind: 'user', id: userId },
         ...(department ? [{ kind: 'department' as const, id: department }] : []),
         ...groups.map((id) => ({ kind: 'group' as const, id })),
       ];
-      const rules = await directory.sharingRulesTargeting(tenantId, targets);
+      const rules = kept
+        ? kept.rules.filter((rule) =>
+            targets.some((t) => t.kind === rule.target.kind && t.id === rule.target.id),
+          )
+        : await directory.sharingRulesTargeting(tenantId, targets);
       const merge = (kind: 'user' | 'department') => {
         const byId = new Map<string, 'read-only' | 'read-write'>();
         for (const rule of rules.filter((r) => r.source.kind === kind)) {

@@ -6,7 +6,9 @@ export const sceneIndexKeys = {
   orgChart: (tenantId: string): ItemKey => ({ pk: tenant(tenantId), sk: 'ORG_CHART' }),
   /** The chart's revision as every filing checks it, and the re-filings that hold everyone's scenes. */
   sceneState: (tenantId: string): ItemKey => ({ pk: tenant(tenantId), sk: 'SCENE_STATE' }),
-  /** The re-filings that hold one viewer's filed scenes. */
+  /** The tenant's sharing rules as every viewer's scenes read them. */
+  sceneSharing: (tenantId: string): ItemKey => ({ pk: tenant(tenantId), sk: 'SCENE_SHARING' }),
+  /** One viewer's scene profile (department, groups) and the re-filings that hold their filed scenes. */
   viewerScenes: (tenantId: string, userId: string): ItemKey => ({
     pk: `${tenant(tenantId)}#VIEWER#${userId}`,
     sk: 'SCENES',
