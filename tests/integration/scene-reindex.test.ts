@@ -189,6 +189,40 @@ describe('re-filing the scenes after an organisation change', () => {
     await expectScenesReadable(org);
   });
 
+  it('shares with a user what is shared with the department they join or the group they are in, at once', async () => {
+    const org = await organisation();
+    const admin = tokenOf(org, 'admin');
+    const rule = await api.request('POST', '/sharing-rules', {
+      token: admin,
+      body: {
+        source: { kind: 'user', id: 'tech2' },
+        target: { kind: 'department', id: org.departments.service },
+        access: 'read-only',
+      },
+    });
+    expect(rule.status).toBe(201);
+    expect(await sceneOf(org, 'outsider', 'shared-to-me')).toEqual([]);
+    await change(org, '/users/outsider', { mainDepartmentId: org.departments.service });
+    expect(await sceneOf(org, 'outsider', 'shared-to-me')).toEqual(['wo3']);
+    await expectScenesReadable(org);
+    await change(org, '/users/outsider', { mainDepartmentId: null });
+    expect(await sceneOf(org, 'outsider', 'shared-to-me')).toEqual([]);
+
+    expect(await sceneOf(org, 'agent', 'shared-to-me')).toEqual(['wo1']);
+    const group = await api.request<{ version: number }>('GET', `/user-groups/${org.groups.dispatch}`, {
+      token: admin,
+    });
+    const left = await api.request('POST', `/user-groups/${org.groups.dispatch}/members`, {
+      token: admin,
+      body: { remove: ['agent'], version: group.body.version },
+    });
+    expect(left.status, JSON.stringify(left.body)).toBe(200);
+    expect(await sceneOf(org, 'agent', 'shared-to-me')).toEqual([]);
+    expect(await sceneOf(org, 'agent', 'all')).toEqual([]);
+    // No organisation fact moved: nothing to re-file.
+    expect(await jobs(org)).toEqual([]);
+  });
+
   it('resumes a re-filing whose step failed halfway and ends as one that did not fail', async () => {
     const [interrupted, straight] = [await organisation(), await organisation()];
     for (const org of [interrupted, straight]) await change(org, '/users/tech1', { superiorId: 'outsider' });
