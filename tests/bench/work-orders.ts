@@ -287,7 +287,7 @@ async function hierarchyChange(
     superiorId: 'head',
     version: lead.version,
   });
-  const change = m.read();
+  const change = { ...m.read() };
   const [job] = (await app.workOrders.sceneReindexJobs.list(admin, { limit: 1 })).items;
   if (!job) throw new Error('The change started no re-filing');
   const reindexer = sceneReindexer(app.ports);

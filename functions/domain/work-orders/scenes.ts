@@ -95,6 +95,12 @@ export const FILED_SCENES: ReadonlySet<Scene> = new Set([
   'my-subordinates-participated',
 ]);
 
+/** The lists of the people in charge and owner departments shared with the viewer. */
+const sharedViews = (shared: SharedSources): View[] => [
+  ...shared.owners.map(({ id }): View => ({ kind: 'owner', userId: id })),
+  ...shared.departments.map(({ id }): View => ({ kind: 'owner-department', departmentId: id })),
+];
+
 /**
  * The views a scene merges, read from the entries the organisation filed:
  * one partition for each hierarchy scene, and for "all" one besides each
@@ -111,12 +117,7 @@ export async function filedViewsOfScene(scene: Scene, viewer: ViewerContext): Pr
       return [{ kind: 'head', userId: me }];
     case 'all': {
       if (viewer.isAdmin) return liveViewsOfScene(scene, viewer);
-      const shared = await viewer.sharedSources();
-      return [
-        { kind: 'reach', userId: me },
-        ...shared.owners.map(({ id }): View => ({ kind: 'owner', userId: id })),
-        ...shared.departments.map(({ id }): View => ({ kind: 'owner-department', departmentId: id })),
-      ];
+      return [{ kind: 'reach', userId: me }, ...sharedViews(await viewer.sharedSources())];
     }
     default:
       return liveViewsOfScene(scene, viewer);
@@ -147,13 +148,8 @@ export async function liveViewsOfScene(scene: Scene, viewer: ViewerContext): Pro
       return (await viewer.subordinates()).map((userId) => ({ kind: 'member', userId }));
     case 'my-department':
       return (await viewer.headedDepartments()).map((departmentId) => ({ kind: 'department', departmentId }));
-    case 'shared-to-me': {
-      const sources = await viewer.sharedSources();
-      return [
-        ...sources.owners.map(({ id }): View => ({ kind: 'owner', userId: id })),
-        ...sources.departments.map(({ id }): View => ({ kind: 'owner-department', departmentId: id })),
-      ];
-    }
+    case 'shared-to-me':
+      return sharedViews(await viewer.sharedSources());
     case 'all': {
       if (viewer.isAdmin) {
         return [
