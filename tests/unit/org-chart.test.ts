@@ -176,7 +176,8 @@ describe('planning a re-filing', () => {
 
   it('holds the old and the new head of a department', () => {
     const plan = planReindex(chart, [{ kind: 'head', departmentId: 'north', value: 'other' }]);
-    expect([...(plan?.holds as string[])].sort()).toEqual(['nhead', 'other']);
+    expect(plan?.holds).toEqual(expect.arrayContaining(['nhead', 'other']));
+    expect(plan?.holds).toHaveLength(2);
     const own = planReindex(narrow, [{ kind: 'head', departmentId: 'service', value: 'x' }]);
     expect(own?.targets).toEqual([{ kind: 'department', departmentId: 'service' }]);
   });
