@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSceneAccess } from '../../functions/adapters/dynamodb/scene-access';
 import { DynamoSceneFiling } from '../../functions/adapters/dynamodb/scene-filing';
 import { DynamoSceneIndexStore } from '../../functions/adapters/dynamodb/scene-index-store';
 import { basePorts } from '../../functions/composition/ports';
@@ -147,7 +148,20 @@ describe('re-filing the scenes after an organisation change', () => {
     // Before any step: the held viewers read live, so the move shows at once.
     expect(await sceneOf(org, 'manager', 'my-subordinates-responsible')).toEqual(['wo2', 'wo3']);
     expect(await sceneOf(org, 'outsider', 'my-subordinates-responsible')).toEqual(['wo1']);
+    const held = (person: Person) => readSceneAccess(api.table, org.tenantId, person).then((a) => a.held);
+    expect([await held('manager'), await held('lead'), await held('outsider'), await held('head')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     const { job } = await reindexWatching(org);
+    // Released: from now on they read the one list filed for each scene.
+    expect([await held('manager'), await held('lead'), await held('outsider')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(job).toMatchObject({
       status: 'done',
       holds: expect.arrayContaining(['lead', 'manager', 'outsider']),

@@ -80,14 +80,21 @@ export function addOrgChange(tx: Transaction, tenantId: string, change: OrgChart
   const holdsEveryone = job?.holds === 'everyone';
   tx.update(
     keys.sceneState(tenantId),
-    `SET revision = :next, entityType = :type${holdsEveryone ? ' ADD holds :job' : ''}`,
+    [
+      `SET #revision = :next, entityType = :type${change.founding ? ', founded = :founded' : ''}`,
+      holdsEveryone ? 'ADD #holds :job' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     undefined,
     () => new Error('unreachable'),
     {
       ':next': change.expectedRevision + 1,
       ':type': 'SceneState',
+      ...(change.founding ? { ':founded': true } : {}),
       ...(job && holdsEveryone ? { ':job': new Set([job.id]) } : {}),
     },
+    { '#revision': 'revision', ...(holdsEveryone ? { '#holds': 'holds' } : {}) },
   );
   if (!job) return;
   tx.put(

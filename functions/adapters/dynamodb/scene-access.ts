@@ -103,8 +103,8 @@ export async function readSceneAccess(
   const viewer = find(viewerKey);
   const state = find(stateKey);
   const sharing = find(sharingKey);
-  // A tenant whose chart predates the filing has no state: its filed scenes are not to be trusted.
-  const held = !state || isHolding(state) || isHolding(viewer);
+  // A tenant older than the filing has an incomplete chart: its filed scenes are never trusted.
+  const held = state?.founded !== true || isHolding(state) || isHolding(viewer);
   if (!viewer?.profiled || !sharing?.kept) return { held };
   return {
     held,

@@ -162,6 +162,8 @@ export interface ReindexStart extends Entity {
 export interface OrgChartChange {
   expectedRevision: number;
   facts: OrgFact[];
+  /** The tenant's first chart, written with the tenant: only from then on is what is filed by it complete. */
+  founding?: boolean;
   reindex?: ReindexStart;
 }
 

@@ -51,6 +51,7 @@ export class TenantService {
     await this.tenants.createWithAdmin(tenant, admin, {
       // The chart and what viewers' scenes read are kept from the tenant's first write on.
       orgChange: {
+        founding: true,
         expectedRevision: 0,
         facts: [{ kind: 'scope', value: tenant.settings.superiorVisibleDataScope }],
       },
