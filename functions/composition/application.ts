@@ -1,7 +1,12 @@
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
-import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
+import {
+  workOrderActionServices,
+  workOrderMailer,
+  workOrderServices,
+  workOrderTransfer,
+} from './work-orders';
 
 /**
  * The composition root: every bounded context's services, built from one set
@@ -23,6 +28,7 @@ export function compose(ports: Ports) {
   const masterData = once(() => masterDataServices(ports, repositories()));
   const workOrders = once(() => workOrderServices(ports, repositories()));
   const workOrderActions = once(() => workOrderActionServices(ports, repositories()));
+  const transfer = once(() => workOrderTransfer(ports, repositories(), workOrders()));
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const mailIntake = once(() => mailIntakeServices(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
@@ -36,6 +42,9 @@ export function compose(ports: Ports) {
     },
     get workOrderActions() {
       return workOrderActions();
+    },
+    get workOrderTransfer() {
+      return transfer();
     },
     get workOrderMailer() {
       return mailer();

@@ -24,7 +24,7 @@ import { userRules } from '../domain/organisation/user';
 import { userGroupRules } from '../domain/organisation/user-group';
 import { UserGroupService } from '../domain/organisation/user-group-service';
 import { MasterDataService } from '../domain/shared/master-data-service';
-import { sceneIndexListener } from '../domain/work-orders/scene-reindexer';
+import { SceneReindexJobs, sceneIndexListener } from '../domain/work-orders/scene-reindexer';
 import type { Ports } from './ports';
 
 export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table, ports.clock);
@@ -47,8 +47,7 @@ export type MasterDataRepositories = ReturnType<typeof masterDataRepositories>;
  * Every change of the organisation's chart keeps the chart and starts the
  * re-filing of the work-order scenes it moves, in the change's transaction.
  */
-const orgChartListener = (ports: Ports) =>
-  sceneIndexListener({ store: new DynamoSceneIndexStore(ports.table, ports.clock), ...ports });
+const sceneIndexStore = (ports: Ports) => new DynamoSceneIndexStore(ports.table, ports.clock);
 
 /** Accounts: also what the work-order functions show of a customer. */
 export const accountService = (ports: Ports, repos: Pick<MasterDataRepositories, 'accounts'>) =>
@@ -59,7 +58,8 @@ export function masterDataServices(
   ports: Ports,
   repos: MasterDataRepositories = masterDataRepositories(ports),
 ) {
-  const orgChart = orgChartListener(ports);
+  const sceneIndex = sceneIndexStore(ports);
+  const orgChart = sceneIndexListener({ store: sceneIndex, ...ports });
   return {
     repositories: repos,
     tenants: new TenantService(repos.tenants, ports, orgChart),
@@ -74,6 +74,7 @@ export function masterDataServices(
     contacts: new MasterDataService(repos.contacts, contactRules(repos.accounts), ports),
     devices: new MasterDataService(repos.devices, deviceRules(repos.accounts, repos.products), ports),
     products: new MasterDataService(repos.products, productRules, ports),
+    sceneReindexJobs: new SceneReindexJobs(sceneIndex),
     customerLookup: new CustomerLookupService(repos.tenants, new DynamoCustomerLookupIndex(ports.table)),
   };
 }

@@ -11,11 +11,12 @@ import {
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
 import { DynamoSceneFiling } from '../adapters/dynamodb/scene-filing';
 import { DynamoSceneIndexStore } from '../adapters/dynamodb/scene-index-store';
+import { DynamoWorkOrderScenes } from '../adapters/dynamodb/work-order-scenes';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import { workOrderReader } from '../domain/work-orders/find-work-orders';
 import { WorkOrderForwarding } from '../domain/work-orders/forward-work-order';
 import { WorkOrderPrinting } from '../domain/work-orders/print-work-order';
-import { SceneReindexer, SceneReindexJobs } from '../domain/work-orders/scene-reindexer';
+import { SceneReindexer } from '../domain/work-orders/scene-reindexer';
 import { sharingRuleRules } from '../domain/work-orders/sharing-rule';
 import { WorkOrderContext } from '../domain/work-orders/work-order-context';
 import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
@@ -50,37 +51,59 @@ function workOrderContext(ports: Ports, master: MasterDataRepositories) {
   };
 }
 
-/** The work-order use cases over the master-data repositories. */
+/** The work-order use cases alone, without their set-up (sharing rules, types, re-filings). */
+function workOrderUseCases(ports: Ports, master: MasterDataRepositories) {
+  const { repositories, context } = workOrderContext(ports, master);
+  return { repositories, workOrders: new WorkOrderService(context, new DynamoWorkOrderScenes(ports.table)) };
+}
+
+/** The work-order use cases over the master-data repositories, with their set-up. */
 export function workOrderServices(
   ports: Ports,
   master: MasterDataRepositories = masterDataRepositories(ports),
 ) {
-  const { repositories, context } = workOrderContext(ports, master);
+  const { repositories, workOrders } = workOrderUseCases(ports, master);
   const { sharingRules, types } = repositories;
-  const service = new WorkOrderService(context);
   return {
     repositories,
-    workOrders: service,
+    workOrders,
     sharingRules: new MasterDataService(
       sharingRules,
       sharingRuleRules({ users: master.users, departments: master.departments, groups: master.userGroups }),
       ports,
     ),
     workOrderTypes: new MasterDataService(types, workOrderTypeRules(master.users), ports),
-    sceneReindexJobs: new SceneReindexJobs(new DynamoSceneIndexStore(ports.table, ports.clock)),
-    transfer: new WorkOrderCsvTransfer(
-      service,
-      {
-        typeIdByCode: (tenantId, code) => types.idByCode(tenantId, code),
-        deviceIdBySerialNumber: async (tenantId, serialNumber) =>
-          (await master.devices.findBy(tenantId, { serialNumber }))?.id,
-      },
-      idempotencyStore(ports),
-    ),
   };
 }
 
 export type WorkOrderServices = ReturnType<typeof workOrderServices>;
+
+/** CSV import and export of work orders, through the work-order use cases. */
+export function workOrderTransfer(
+  ports: Ports,
+  master: MasterDataRepositories = masterDataRepositories(ports),
+  services: Pick<WorkOrderServices, 'repositories' | 'workOrders'> = workOrderUseCases(ports, master),
+) {
+  const { types } = services.repositories;
+  return new WorkOrderCsvTransfer(
+    services.workOrders,
+    {
+      typeIdByCode: (tenantId, code) => types.idByCode(tenantId, code),
+      deviceIdBySerialNumber: async (tenantId, serialNumber) =>
+        (await master.devices.findBy(tenantId, { serialNumber }))?.id,
+    },
+    idempotencyStore(ports),
+  );
+}
+
+/** What the work-order transfer API function uses: import and export, and the key store. */
+export const workOrderTransferApplication = (ports: Ports) => ({
+  ports,
+  workOrderTransfer: workOrderTransfer(ports),
+  idempotency: idempotencyStore(ports),
+});
+
+export type WorkOrderTransferApplication = ReturnType<typeof workOrderTransferApplication>;
 
 /**
  * Print, forward and reminders; setting a reminder needs the scheduler port.

@@ -288,14 +288,14 @@ async function hierarchyChange(
     version: lead.version,
   });
   const change = { ...m.read() };
-  const [job] = (await app.workOrders.sceneReindexJobs.list(admin, { limit: 1 })).items;
+  const [job] = (await app.masterData.sceneReindexJobs.list(admin, { limit: 1 })).items;
   if (!job) throw new Error('The change started no re-filing');
   const reindexer = sceneReindexer(app.ports);
   let steps = 0;
   for (let outcome = ''; outcome !== 'done'; steps++) outcome = await reindexer.step(TENANT, job.id);
   const seconds = (performance.now() - started) / 1000;
   const total = m.read();
-  const { progress } = await app.workOrders.sceneReindexJobs.get(admin, job.id);
+  const { progress } = await app.masterData.sceneReindexJobs.get(admin, job.id);
   return [
     `## Hierarchy change: lead0 (5 technicians below, ${below.toLocaleString('en')} work orders owned or on the team) gets another superior\n`,
     '| change (round trips, WCU) | lists walked | work orders seen | re-filed | entries written | entries deleted | steps | round trips | WCU | seconds |',

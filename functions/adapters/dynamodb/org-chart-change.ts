@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   emptyOrgChart,
   type OrgChart,
@@ -5,13 +6,22 @@ import {
   type OrgFact,
 } from '../../domain/organisation/org-chart';
 import { ConflictError } from '../../domain/shared/errors';
+import type { TableContext } from './client';
 import { keys } from './keys';
 import type { Transaction } from './transaction';
 
 /** Each fact of the chart is one attribute of its item: `s:<user>`, `p:<department>`, `h:<department>`. */
 const FACT_PREFIX = { superior: 's:', parent: 'p:', head: 'h:' } as const;
 
-export function chartOf(item: Record<string, unknown> | undefined): OrgChart {
+/** The tenant's chart, strongly consistent: what every filing of a work order is computed from. */
+export async function readOrgChart(table: TableContext, tenantId: string): Promise<OrgChart> {
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: keys.orgChart(tenantId), ConsistentRead: true }),
+  );
+  return chartOf(Item);
+}
+
+function chartOf(item: Record<string, unknown> | undefined): OrgChart {
   if (!item) return emptyOrgChart();
   const superiors = new Map<string, string>();
   const parents = new Map<string, string>();

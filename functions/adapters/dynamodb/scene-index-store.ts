@@ -10,7 +10,7 @@ import type { TableContext } from './client';
 import { addEffects } from './effects';
 import { keys } from './keys';
 import { toEntity } from './master-data-store';
-import { chartOf } from './org-chart-change';
+import { readOrgChart } from './org-chart-change';
 import { queryPage } from './query';
 import { Transaction } from './transaction';
 
@@ -21,11 +21,8 @@ export class DynamoSceneIndexStore implements SceneIndexStore {
     private readonly clock: Clock,
   ) {}
 
-  async chart(tenantId: string): Promise<OrgChart> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: keys.orgChart(tenantId), ConsistentRead: true }),
-    );
-    return chartOf(Item);
+  chart(tenantId: string): Promise<OrgChart> {
+    return readOrgChart(this.table, tenantId);
   }
 
   async job(tenantId: string, id: string): Promise<SceneReindexJob | undefined> {

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../organisation/tenant';
@@ -41,24 +40,19 @@ export const MIN_PHONE_SUFFIX_LENGTH = 7;
 export type CustomerType = 'account' | 'contact';
 
 /** What a lookup answers per customer, stored on every index item so no second read is needed. */
-export const customerSummarySchema = z.object({
-  type: z.enum(['account', 'contact']),
-  id: z.string(),
-  name: z.string(),
-  accountId: z.optional(z.string()),
-  email: z.optional(z.string()),
-  phone: z.optional(z.string()),
-});
-export type CustomerSummary = z.infer<typeof customerSummarySchema>;
+export interface CustomerSummary {
+  type: CustomerType;
+  id: string;
+  name: string;
+  accountId?: string;
+  email?: string;
+  phone?: string;
+}
 
-export const customerLookupQuery = z.strictObject({
-  q: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-});
-export const customerLookupResponse = z.object({
-  mode: z.enum(LOOKUP_MODES),
-  items: z.array(customerSummarySchema),
-});
-export type CustomerLookupResult = z.infer<typeof customerLookupResponse>;
+export interface CustomerLookupResult {
+  mode: (typeof LOOKUP_MODES)[number];
+  items: CustomerSummary[];
+}
 
 // ---------------------------------------------------------------------------
 // Normalisation
@@ -261,7 +255,7 @@ export function contactLookupEntries(contact: Contact): LookupEntries {
 function summary(customer: CustomerSummary): CustomerSummary {
   const result: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(customer)) if (value !== undefined) result[field] = value;
-  return result as CustomerSummary;
+  return result as unknown as CustomerSummary;
 }
 
 /** The index items a write adds, replaces and removes. */

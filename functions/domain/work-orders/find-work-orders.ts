@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal';
 import { MAX_PAGE_SIZE, type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { NotFoundError } from '../shared/errors';
 import { canRead, type WorkOrderViewer } from './access';
-import type { WorkOrderSummary } from './ports';
+import type { WorkOrderScenes, WorkOrderSummary } from './ports';
 import { FILED_SCENES, filedViewsOfScene, liveViewsOfScene, type Scene } from './scenes';
 import type { ServiceRecord } from './service-record';
 import type { WorkOrder } from './work-order';
@@ -61,6 +61,7 @@ export async function getWorkOrderByNumber(
 
 export async function sceneOf(
   ctx: WorkOrderContext,
+  scenes: WorkOrderScenes,
   principal: Principal,
   request: SceneRequest,
 ): Promise<Page<WorkOrderSummary>> {
@@ -71,7 +72,7 @@ export async function sceneOf(
     ? await filedViewsOfScene(request.scene, viewer)
     : await liveViewsOfScene(request.scene, viewer);
   if (views.length === 0) return { items: [] };
-  const { items, nextCursor } = await ctx.workOrders.scene(principal.tenantId, {
+  const { items, nextCursor } = await scenes.scene(principal.tenantId, {
     views,
     binding: `scene:${request.scene}:${principal.userId}`,
     sort: request.sort ?? 'created',
@@ -92,6 +93,7 @@ const ACCOUNT_HISTORY_PAGES = 3;
  */
 export async function accountHistory(
   ctx: WorkOrderContext,
+  scenes: WorkOrderScenes,
   principal: Principal,
   accountId: string,
   limit: number,
@@ -101,7 +103,7 @@ export async function accountHistory(
   const readable: WorkOrderSummary[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < ACCOUNT_HISTORY_PAGES && readable.length < limit; page++) {
-    const { items, nextCursor } = await ctx.workOrders.scene(principal.tenantId, {
+    const { items, nextCursor } = await scenes.scene(principal.tenantId, {
       views: [{ kind: 'account', accountId }],
       binding: `account:${accountId}`,
       sort: 'created',

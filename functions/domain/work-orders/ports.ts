@@ -58,6 +58,10 @@ export interface WorkOrderRepository {
   appendRecords(workOrder: WorkOrder, records: ServiceRecord[], effects?: WriteEffects): Promise<void>;
   delete(workOrder: WorkOrder, effects?: WriteEffects): Promise<void>;
   records(tenantId: string, workOrderId: string, page: PageRequest): Promise<Page<ServiceRecord>>;
+}
+
+/** Scene pages, apart from the work orders' storage: only the functions that list them carry it. */
+export interface WorkOrderScenes {
   /** A scene page: the views merged newest (or oldest) first, each work order once. */
   scene(tenantId: string, query: SceneQuery): Promise<Page<WorkOrderSummary>>;
 }

@@ -23,7 +23,7 @@ import {
   updateWorkOrder,
   voidWorkOrder,
 } from './handle-work-order';
-import type { WorkOrderSummary } from './ports';
+import type { WorkOrderScenes, WorkOrderSummary } from './ports';
 import { appendReply, type Reply, reopenWithReply } from './reply-to-work-order';
 import type { ServiceRecord } from './service-record';
 import type {
@@ -45,7 +45,10 @@ export type { WorkOrderLookups } from './work-order-context';
  * actors, in the permission table.
  */
 export class WorkOrderService {
-  constructor(private readonly ctx: WorkOrderContext) {}
+  constructor(
+    private readonly ctx: WorkOrderContext,
+    private readonly scenes: WorkOrderScenes,
+  ) {}
 
   viewer(principal: Principal): WorkOrderViewer {
     return this.ctx.viewer(principal);
@@ -84,11 +87,11 @@ export class WorkOrderService {
   }
 
   scene(principal: Principal, request: SceneRequest): Promise<Page<WorkOrderSummary>> {
-    return sceneOf(this.ctx, principal, request);
+    return sceneOf(this.ctx, this.scenes, principal, request);
   }
 
   accountHistory(principal: Principal, accountId: string, limit: number): Promise<WorkOrderSummary[]> {
-    return accountHistory(this.ctx, principal, accountId, limit);
+    return accountHistory(this.ctx, this.scenes, principal, accountId, limit);
   }
 
   records(principal: Principal, id: string, page: Partial<PageRequest>): Promise<Page<ServiceRecord>> {

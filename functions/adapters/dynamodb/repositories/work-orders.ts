@@ -3,7 +3,7 @@ import type { OrgChart } from '../../../domain/organisation/org-chart';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
-import type { SceneQuery, WorkOrderRepository, WorkOrderSummary } from '../../../domain/work-orders/ports';
+import type { WorkOrderRepository } from '../../../domain/work-orders/ports';
 import { audienceBasis } from '../../../domain/work-orders/scene-audience';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import { formatNumber, type WorkOrder } from '../../../domain/work-orders/work-order';
@@ -12,6 +12,7 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
+import { readOrgChart } from '../org-chart-change';
 import { batchGet, queryAll, queryPage } from '../query';
 import {
   audienceOf,
@@ -21,10 +22,7 @@ import {
   type Filing,
   filingAttributes,
   filingOf,
-  pickSummary,
 } from '../scene-filing';
-import { DynamoSceneIndexStore } from '../scene-index-store';
-import { decodeMergeCursor, encodeMergeCursor, type MergeSource, mergePartitions } from '../scene-merge';
 import { Transaction } from '../transaction';
 import { UniqueValueIndex } from '../unique-values';
 
@@ -41,10 +39,9 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
   constructor(
     private readonly table: TableContext,
     private readonly clock: Clock,
-    private readonly charts: { chart(tenantId: string): Promise<OrgChart> } = new DynamoSceneIndexStore(
-      table,
-      clock,
-    ),
+    private readonly charts: { chart(tenantId: string): Promise<OrgChart> } = {
+      chart: (tenantId) => readOrgChart(table, tenantId),
+    },
   ) {
     this.uniques = new UniqueValueIndex(table);
   }
@@ -233,35 +230,6 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       page,
     );
     return { items: items.map((item) => toEntity<ServiceRecord>(item)), nextCursor };
-  }
-
-  async scene(
-    tenantId: string,
-    query: SceneQuery,
-  ): Promise<Page<WorkOrderSummary> & { itemsRead: number; rounds: number }> {
-    const sources: MergeSource[] = query.views.map((view) => {
-      const name = keys.viewName(view);
-      const { index, pk } = keys.workOrderViewQuery(tenantId, name, query.sort);
-      return {
-        name,
-        index,
-        pk,
-        tableKeyOf: (sortValue: string) =>
-          keys.workOrderView(tenantId, sortValue.slice(sortValue.lastIndexOf('#') + 1), name),
-      };
-    });
-    const unique = [...new Map(sources.map((s) => [s.name, s])).values()];
-    const result = await mergePartitions(this.table, unique, {
-      limit: query.limit,
-      order: query.order,
-      from: decodeMergeCursor(query.cursor, `${tenantId}|${query.binding}|${query.sort}`, unique),
-    });
-    return {
-      items: result.items.map((item) => pickSummary(item)),
-      nextCursor: encodeMergeCursor(`${tenantId}|${query.binding}|${query.sort}`, unique, result.next),
-      itemsRead: result.itemsRead,
-      rounds: result.rounds,
-    };
   }
 
   private transaction() {

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { accountSchema, createAccountInput, updateAccountInput } from '../../../domain/customers/account';
 import { contactSchema, createContactInput, updateContactInput } from '../../../domain/customers/contact';
 import {
@@ -6,12 +7,28 @@ import {
   deviceSchema,
   updateDeviceInput,
 } from '../../../domain/customers/device';
-import { customerLookupQuery, customerLookupResponse } from '../../../domain/customers/lookup';
+import { LOOKUP_MODES } from '../../../domain/customers/lookup';
 import { idParams, pageQuery } from '../../../domain/shared/schema';
 import { defineRoute } from '../http/route';
 import { listResponse, masterDataRoutes } from '../master-data-routes';
 
 const TAG = 'Customers';
+
+const customerSummarySchema = z.object({
+  type: z.enum(['account', 'contact']),
+  id: z.string(),
+  name: z.string(),
+  accountId: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+});
+const customerLookupQuery = z.strictObject({
+  q: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+});
+const customerLookupResponse = z.object({
+  mode: z.enum(LOOKUP_MODES),
+  items: z.array(customerSummarySchema),
+});
 
 export const accountRoutes = masterDataRoutes({
   basePath: '/accounts',

@@ -5,10 +5,16 @@ import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
-import { departmentRoutes, organisationRoutes, userGroupRoutes, userRoutes } from './routes';
+import {
+  departmentRoutes,
+  organisationRoutes,
+  sceneReindexRoutes,
+  userGroupRoutes,
+  userRoutes,
+} from './routes';
 
 export function createHandler(app: MasterDataApplication) {
-  const { tenants, users, departments, userGroups, repositories } = app.masterData;
+  const { tenants, users, departments, userGroups, repositories, sceneReindexJobs } = app.masterData;
   return apiHandler(
     [
       implement(organisationRoutes.getTenant, ({ principal }) => tenants.get(principal)),
@@ -25,6 +31,10 @@ export function createHandler(app: MasterDataApplication) {
       ),
       implement(organisationRoutes.changeGroupMembers, ({ principal, params, body }) =>
         userGroups.changeMembers(principal, params.id, body),
+      ),
+      implement(sceneReindexRoutes.list, ({ principal, query }) => sceneReindexJobs.list(principal, query)),
+      implement(sceneReindexRoutes.get, ({ principal, params }) =>
+        sceneReindexJobs.get(principal, params.id),
       ),
     ],
     { idempotency: app.idempotency },

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import {
   createDepartmentInput,
   departmentSchema,
@@ -103,7 +104,53 @@ export const organisationRoutes = {
   }),
 };
 
+const sceneReindexJobSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  version: z.int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: z.enum(['running', 'done']),
+  cause: z.array(z.object({ kind: z.enum(['superior', 'parent', 'head', 'scope']) })),
+  holds: z.union([z.array(z.string()), z.literal('everyone')]),
+  targets: z.array(z.object({ kind: z.string() })),
+  progress: z.object({
+    target: z.int(),
+    cursor: z.optional(z.string()),
+    ordersSeen: z.int(),
+    ordersRefiled: z.int(),
+    entriesWritten: z.int(),
+    entriesDeleted: z.int(),
+  }),
+  finishedAt: z.optional(z.string()),
+});
+
+/** The re-filings of the scenes after organisation changes, with their progress: for admins. */
+export const sceneReindexRoutes = {
+  list: defineRoute({
+    method: 'GET',
+    path: '/scene-reindex-jobs',
+    operationId: 'listSceneReindexJobs',
+    summary: 'Re-filings of the work-order scenes after organisation changes, newest first',
+    tag: TAG,
+    query: pageQuery,
+    response: listResponse(sceneReindexJobSchema),
+    status: 200,
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/scene-reindex-jobs/{id}',
+    operationId: 'getSceneReindexJob',
+    summary: 'One re-filing: its cause, the scenes it holds, and how far it got',
+    tag: TAG,
+    params: idParams,
+    response: sceneReindexJobSchema,
+    status: 200,
+  }),
+};
+
 export const allOrganisationRoutes = [
+  ...Object.values(sceneReindexRoutes),
   ...Object.values(userRoutes),
   ...Object.values(departmentRoutes),
   ...Object.values(userGroupRoutes),

@@ -1,12 +1,15 @@
 import { fromEnvironment } from '../../../composition/environment';
-import { type WorkOrderApplication, workOrderApplication } from '../../../composition/work-orders';
+import {
+  type WorkOrderTransferApplication,
+  workOrderTransferApplication,
+} from '../../../composition/work-orders';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement, rawResponse } from '../http/route';
 import { workOrderTransferRoutes as routes } from './routes';
 
-export function createHandler(app: WorkOrderApplication) {
-  const { transfer } = app.workOrders;
+export function createHandler(app: WorkOrderTransferApplication) {
+  const transfer = app.workOrderTransfer;
   return apiHandler(
     [
       implement(routes.import, async ({ principal, body, idempotency, metrics }) => {
@@ -29,4 +32,4 @@ export function createHandler(app: WorkOrderApplication) {
   );
 }
 
-export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(workOrderApplication)));
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(workOrderTransferApplication)));

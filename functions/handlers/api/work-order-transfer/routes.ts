@@ -4,7 +4,7 @@ import { MAX_EXPORT_ROWS } from '../../../domain/work-orders/export-work-orders'
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../domain/work-orders/import-file';
 import { importReportSchema } from '../../../domain/work-orders/import-work-orders';
 import { defineRoute } from '../http/route';
-import { sceneQuery } from '../work-orders/routes';
+import { sceneQuery } from '../work-orders/scene-query';
 
 const TAG = 'Work orders';
 

@@ -5,16 +5,11 @@ import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
-import {
-  workOrderRoutes as routes,
-  sceneReindexRoutes,
-  sharingRuleRoutes,
-  workOrderTypeRoutes,
-} from './routes';
+import { workOrderRoutes as routes, sharingRuleRoutes, workOrderTypeRoutes } from './routes';
 
 export function createHandler(app: WorkOrderApplication) {
   const { accounts, repositories } = app.masterData;
-  const { workOrders, sharingRules, workOrderTypes, sceneReindexJobs } = app.workOrders;
+  const { workOrders, sharingRules, workOrderTypes } = app.workOrders;
   return apiHandler(
     [
       implement(routes.create, async ({ principal, body, claims, metrics }) => {
@@ -23,10 +18,6 @@ export function createHandler(app: WorkOrderApplication) {
         return workOrder;
       }),
       implement(routes.scene, ({ principal, query }) => workOrders.scene(principal, query)),
-      implement(sceneReindexRoutes.list, ({ principal, query }) => sceneReindexJobs.list(principal, query)),
-      implement(sceneReindexRoutes.get, ({ principal, params }) =>
-        sceneReindexJobs.get(principal, params.id),
-      ),
       implement(routes.get, ({ principal, params }) => workOrders.get(principal, params.id)),
       implement(routes.byNumber, ({ principal, params }) => workOrders.getByNumber(principal, params.number)),
       implement(routes.update, ({ principal, params, body }) =>

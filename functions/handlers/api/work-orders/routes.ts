@@ -3,7 +3,6 @@ import { accountSchema } from '../../../domain/customers/account';
 import { contactSchema } from '../../../domain/customers/contact';
 import { deviceSchema } from '../../../domain/customers/device';
 import { expectedVersion, identifier, idParams, pageQuery } from '../../../domain/shared/schema';
-import { SCENES } from '../../../domain/work-orders/scenes';
 import { commentInput, serviceRecordSchema } from '../../../domain/work-orders/service-record';
 import {
   createSharingRuleInput,
@@ -26,6 +25,7 @@ import {
 } from '../../../domain/work-orders/work-order-type';
 import { defineRoute } from '../http/route';
 import { deleteQuery, listResponse, masterDataRoutes } from '../master-data-routes';
+import { sceneQuery } from './scene-query';
 
 const TAG = 'Work orders';
 const versionBody = z.strictObject({ version: expectedVersion });
@@ -48,14 +48,6 @@ export const workOrderSummarySchema = z.object({
   version: z.int(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
-
-export const sceneQuery = z.strictObject({
-  scene: z._default(z.enum(SCENES), 'all'),
-  sort: z.optional(z.enum(['created', 'updated'])),
-  order: z.optional(z.enum(['asc', 'desc'])),
-  limit: pageQuery.shape.limit,
-  cursor: pageQuery.shape.cursor,
 });
 
 const batchOutcome = z.enum([
@@ -296,53 +288,7 @@ export const workOrderTypeRoutes = masterDataRoutes({
   entity: workOrderTypeSchema,
 });
 
-const sceneReindexJobSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  version: z.int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  status: z.enum(['running', 'done']),
-  cause: z.array(z.object({ kind: z.enum(['superior', 'parent', 'head', 'scope']) })),
-  holds: z.union([z.array(z.string()), z.literal('everyone')]),
-  targets: z.array(z.object({ kind: z.string() })),
-  progress: z.object({
-    target: z.int(),
-    cursor: z.optional(z.string()),
-    ordersSeen: z.int(),
-    ordersRefiled: z.int(),
-    entriesWritten: z.int(),
-    entriesDeleted: z.int(),
-  }),
-  finishedAt: z.optional(z.string()),
-});
-
-/** The re-filings of the scenes after organisation changes, with their progress: for admins. */
-export const sceneReindexRoutes = {
-  list: defineRoute({
-    method: 'GET',
-    path: '/scene-reindex-jobs',
-    operationId: 'listSceneReindexJobs',
-    summary: 'Re-filings of the work-order scenes after organisation changes, newest first',
-    tag: TAG,
-    query: pageQuery,
-    response: listResponse(sceneReindexJobSchema),
-    status: 200,
-  }),
-  get: defineRoute({
-    method: 'GET',
-    path: '/scene-reindex-jobs/{id}',
-    operationId: 'getSceneReindexJob',
-    summary: 'One re-filing: its cause, the scenes it holds, and how far it got',
-    tag: TAG,
-    params: idParams,
-    response: sceneReindexJobSchema,
-    status: 200,
-  }),
-};
-
 export const allWorkOrderRoutes = [
-  ...Object.values(sceneReindexRoutes),
   ...Object.values(workOrderRoutes),
   ...Object.values(sharingRuleRoutes),
   ...Object.values(workOrderTypeRoutes),
