@@ -44,14 +44,18 @@ export class MailboxRepository extends MasterDataStore<Mailbox> implements Mailb
       }),
     );
     if (!Item) return undefined;
-    const mailbox = await this.get(String(Item.tenantId), String(Item.mailboxId));
+    // The route carries the mailbox as its last change wrote it: one read routes a mail.
+    const mailbox =
+      Item.mailbox && typeof Item.mailbox === 'object'
+        ? (Item.mailbox as Mailbox)
+        : await this.get(String(Item.tenantId), String(Item.mailboxId));
     // A route whose mailbox moved on to another address in between is no route.
     return mailbox?.address === address.toLowerCase() ? mailbox : undefined;
   }
 
   protected override addExtraWrites(tx: Transaction, previous?: Mailbox, next?: Mailbox): void {
-    if (previous?.address === next?.address) return;
-    if (previous) {
+    const moved = previous?.address !== next?.address;
+    if (previous && moved) {
       tx.delete(
         keys.mailboxRoute(previous.address),
         'mailboxId = :id',
@@ -66,12 +70,16 @@ export class MailboxRepository extends MasterDataStore<Mailbox> implements Mailb
           entityType: 'MailboxRoute',
           tenantId: next.tenantId,
           mailboxId: next.id,
+          mailbox: next,
         },
-        'attribute_not_exists(pk)',
+        moved ? 'attribute_not_exists(pk)' : 'mailboxId = :id',
         () =>
-          new ConflictError(`address ${next.address} is already used by another mailbox`, {
-            field: 'address',
-          }),
+          moved
+            ? new ConflictError(`address ${next.address} is already used by another mailbox`, {
+                field: 'address',
+              })
+            : new VersionConflictError('Mailbox', next.id, next.version - 1),
+        moved ? undefined : { ':id': next.id },
       );
     }
   }

@@ -69,7 +69,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       number: formatNumber(year, Number(Attributes?.value)),
     } as WorkOrder;
     const filing: Filing = {
-      audience: audienceOf(workOrder, await this.charts.chart(workOrder.tenantId)),
+      audience: await this.audienceOf(workOrder),
       revision: 0,
     };
     const tx = this.transaction();
@@ -150,7 +150,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
     const filing: Filing =
       audienceBasis(previous) === audienceBasis(next)
         ? filed
-        : { audience: audienceOf(next, await this.charts.chart(next.tenantId)), revision: filed.revision };
+        : { audience: await this.audienceOf(next), revision: filed.revision };
     const tx = this.transaction();
     tx.put(
       this.orderItem(next, filing),
@@ -243,6 +243,12 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       ...filingAttributes(filing),
       entityType: 'WorkOrder',
     };
+  }
+
+  /** The lists the organisation files the work order under; one without people is filed by nobody. */
+  private async audienceOf(workOrder: WorkOrder): Promise<string[]> {
+    if (workOrder.ownerId === undefined && workOrder.team.length === 0) return [];
+    return audienceOf(workOrder, await this.charts.chart(workOrder.tenantId));
   }
 
   private toWorkOrder(item: Record<string, unknown>): WorkOrder {
