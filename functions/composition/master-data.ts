@@ -24,7 +24,8 @@ import { userRules } from '../domain/organisation/user';
 import { userGroupRules } from '../domain/organisation/user-group';
 import { UserGroupService } from '../domain/organisation/user-group-service';
 import { MasterDataService } from '../domain/shared/master-data-service';
-import { SceneReindexJobs, sceneIndexListener } from '../domain/work-orders/scene-reindexer';
+import { sceneIndexListener } from '../domain/work-orders/scene-index-listener';
+import { SceneReindexJobs } from '../domain/work-orders/scene-reindex-jobs';
 import type { Ports } from './ports';
 
 export const idempotencyStore = (ports: Ports) => new DynamoIdempotencyStore(ports.table, ports.clock);

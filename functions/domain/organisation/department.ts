@@ -5,7 +5,8 @@ import { type MasterDataRules, requireReference } from '../shared/master-data-se
 import { applyChanges, partial } from '../shared/partial';
 import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
 import { assertAcyclic } from './hierarchy';
-import { departmentFacts, type OrgChartListener } from './org-chart';
+import { departmentFacts } from './org-chart';
+import type { OrgChartListener } from './org-chart-listener';
 
 const departmentFields = {
   name: text(200),

@@ -1,5 +1,4 @@
 import type { Entity } from '../shared/entity';
-import type { WriteEffects } from '../shared/ports';
 import { MAX_HIERARCHY_DEPTH } from './hierarchy';
 import type { TenantSettings } from './tenant';
 
@@ -165,17 +164,4 @@ export interface OrgChartChange {
   /** The tenant's first chart, written with the tenant: only from then on is what is filed by it complete. */
   founding?: boolean;
   reindex?: ReindexStart;
-}
-
-/**
- * Told of every change of the chart's facts before it is written: what it
- * answers is written in the change's transaction.
- */
-export interface OrgChartListener {
-  /** `newcomer`: the facts are those of a user or department just created, under which nothing is filed yet. */
-  changed(
-    tenantId: string,
-    facts: readonly OrgFact[],
-    options?: { newcomer?: boolean },
-  ): Promise<WriteEffects>;
 }

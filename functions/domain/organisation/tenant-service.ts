@@ -4,7 +4,7 @@ import { NotFoundError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import { assertVersion } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
-import type { OrgChartListener } from './org-chart';
+import type { OrgChartListener } from './org-chart-listener';
 import {
   type CreateTenantInput,
   DEFAULT_TENANT_SETTINGS,

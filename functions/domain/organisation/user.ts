@@ -7,7 +7,8 @@ import { applyChanges, partial } from '../shared/partial';
 import { email, entityFields, expectedVersion, identifier, phone, text } from '../shared/schema';
 import type { Department } from './department';
 import { assertAcyclic } from './hierarchy';
-import { type OrgChartListener, userFacts } from './org-chart';
+import { userFacts } from './org-chart';
+import type { OrgChartListener } from './org-chart-listener';
 
 const userFields = {
   name: text(200),

@@ -1,12 +1,10 @@
 import type { Clock, IdGenerator } from '../../shared/clock';
-import { authorize } from '../access/permissions';
-import type { Principal } from '../access/principal';
-import { movesChart, type OrgChart, type OrgChartListener } from '../organisation/org-chart';
-import { type Page, type PageRequest, pageRequest } from '../shared/entity';
-import { NotFoundError, VersionConflictError } from '../shared/errors';
+import type { OrgChart } from '../organisation/org-chart';
+import type { Page, PageRequest } from '../shared/entity';
+import { VersionConflictError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import type { WriteEffects } from '../shared/ports';
-import { newReindexJob, planReindex, type ReindexProgress, type SceneReindexJob } from './scene-reindex';
+import type { ReindexProgress, SceneReindexJob } from './scene-reindex';
 import type { View } from './scenes';
 
 export const REINDEX_EVENTS = {
@@ -148,7 +146,7 @@ export class SceneReindexer {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function reindexEvent(
+export function reindexEvent(
   deps: { clock: Clock; ids: IdGenerator },
   job: SceneReindexJob,
   type: (typeof REINDEX_EVENTS.types)[number],
@@ -162,52 +160,4 @@ function reindexEvent(
     actorId: 'system:scene-index',
     detail: { jobId: job.id },
   };
-}
-
-/**
- * Keeps the chart and starts a re-filing with every organisation change: the
- * chart's new facts, the job, its holds and the event that starts it, all in
- * the change's transaction, planned on the chart the change saw.
- */
-export function sceneIndexListener(deps: {
-  store: Pick<SceneIndexStore, 'chart'>;
-  clock: Clock;
-  ids: IdGenerator;
-}): OrgChartListener {
-  return {
-    changed: async (tenantId, facts, options = {}): Promise<WriteEffects> => {
-      const before = await deps.store.chart(tenantId);
-      const relevant = facts.filter((fact) => movesChart(before, fact));
-      if (relevant.length === 0) return {};
-      const plan = options.newcomer ? undefined : planReindex(before, relevant);
-      if (!plan) return { orgChange: { expectedRevision: before.revision, facts: relevant } };
-      const now = deps.clock.now().toISOString();
-      const job = newReindexJob(
-        { id: deps.ids.next(), tenantId, version: 1, createdAt: now, updatedAt: now },
-        relevant,
-        plan,
-      );
-      return {
-        orgChange: { expectedRevision: before.revision, facts: relevant, reindex: job },
-        events: [reindexEvent(deps, job, 'SceneReindexRequested')],
-      };
-    },
-  };
-}
-
-/** What admins see of the re-filings: each job with its cause, holds and progress. */
-export class SceneReindexJobs {
-  constructor(private readonly store: SceneIndexStore) {}
-
-  async list(principal: Principal, page: Partial<PageRequest>): Promise<Page<SceneReindexJob>> {
-    authorize(principal, 'scene-index:read');
-    return this.store.jobs(principal.tenantId, pageRequest(page));
-  }
-
-  async get(principal: Principal, id: string): Promise<SceneReindexJob> {
-    authorize(principal, 'scene-index:read');
-    const job = await this.store.job(principal.tenantId, id);
-    if (!job) throw new NotFoundError('SceneReindexJob', id);
-    return job;
-  }
 }
