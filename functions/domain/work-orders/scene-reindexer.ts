@@ -110,16 +110,20 @@ export class SceneReindexer {
         });
       }
       const now = this.deps.clock.now().toISOString();
-      await store.finish(job, {
-        ...job,
-        version: job.version + 1,
-        updatedAt: now,
-        status: 'done',
-        finishedAt: now,
-      });
+      const last = job;
+      await this.superseding(() =>
+        store.finish(last, {
+          ...last,
+          version: last.version + 1,
+          updatedAt: now,
+          status: 'done',
+          finishedAt: now,
+        }),
+      );
       return 'done';
     } catch (error) {
-      if (error instanceof VersionConflictError) return 'superseded';
+      // Only the job's own saves say another step took over; a work order that kept changing is a failure.
+      if (error instanceof Superseded) return 'superseded';
       throw error;
     }
   }
@@ -135,14 +139,25 @@ export class SceneReindexer {
       updatedAt: this.deps.clock.now().toISOString(),
       progress,
     };
-    await this.deps.store.save(job, next, { events });
+    await this.superseding(() => this.deps.store.save(job, next, { events }));
     return next;
+  }
+
+  /** A save of the job refused for its version: another step moved it on. */
+  private async superseding(save: () => Promise<void>): Promise<void> {
+    try {
+      await save();
+    } catch (error) {
+      throw error instanceof VersionConflictError ? new Superseded() : error;
+    }
   }
 
   private event(job: SceneReindexJob, type: (typeof REINDEX_EVENTS.types)[number]): DomainEvent {
     return reindexEvent(this.deps, job, type);
   }
 }
+
+class Superseded extends Error {}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
