@@ -218,6 +218,7 @@ async function createFrom(
       },
       [quota],
       {
+        ...(contact ? { contact } : {}),
         origin: {
           inboundMailId: draft.id,
           ...(previous ? { follows: previous.id } : {}),

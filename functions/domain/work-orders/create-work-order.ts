@@ -1,6 +1,7 @@
 import { type Actor, actorIdOf, isSystemActor, isUser, type SystemActorKind } from '../access/actor';
 import { authorize } from '../access/permissions';
 import { hasRole } from '../access/principal';
+import type { Contact } from '../customers/contact';
 import type { User } from '../organisation/user';
 import type { Claim, WriteEffects } from '../shared/ports';
 import type { Channel, CreateWorkOrderInput, WorkOrder } from './work-order';
@@ -53,6 +54,8 @@ export interface CreateOptions {
   origin?: Record<string, unknown>;
   /** More that commits with the work order, given it (the decision record of the mail that created it). */
   also?: (workOrder: WorkOrder) => WriteEffects;
+  /** The contact as the caller just read it (the sender of a mail), so it is not read again. */
+  contact?: Contact;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function createWorkOrder(
 ): Promise<WorkOrder> {
   authorize(actor, 'work-order:create');
   const { tenantId } = actor;
-  const customer = await ctx.customerOf(tenantId, input);
+  const customer = await ctx.customerOf(tenantId, input, options.contact);
   const type = await ctx.reference('typeId', 'work order type', input.typeId, ctx.lookups.types, tenantId);
   const { owner, rule } = await initialOwner(ctx, actor, input, type?.defaultOwnerId);
   const team = await ctx.teamOf(tenantId, input.team ?? []);

@@ -106,14 +106,12 @@ export class WorkOrderContext {
   async customerOf(
     tenantId: string,
     refs: { accountId?: string | undefined; contactId?: string | undefined; deviceId?: string | undefined },
+    known?: Contact,
   ): Promise<{ accountId?: string }> {
-    const contact = await this.reference(
-      'contactId',
-      'contact',
-      refs.contactId,
-      this.lookups.contacts,
-      tenantId,
-    );
+    const contact =
+      known && known.id === refs.contactId && known.tenantId === tenantId
+        ? known
+        : await this.reference('contactId', 'contact', refs.contactId, this.lookups.contacts, tenantId);
     const accountId = refs.accountId ?? contact?.accountId;
     if (contact?.accountId && accountId && contact.accountId !== accountId) {
       throw new ValidationError('The contact belongs to another account', [
