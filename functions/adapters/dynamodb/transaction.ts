@@ -28,9 +28,10 @@ export class Transaction {
     condition: string | undefined,
     onConditionFailed: ConditionFailure,
     values?: Record<string, unknown>,
+    names?: Record<string, string>,
   ): this {
     return this.add(
-      { Put: { TableName: this.tableName, Item: item, ...conditionOf(condition, values) } },
+      { Put: { TableName: this.tableName, Item: item, ...conditionOf(condition, values, names) } },
       onConditionFailed,
     );
   }

@@ -23,8 +23,8 @@ export interface AcknowledgerPorts {
 
 /**
  * Acknowledgements: at most one per sender and work order (a mail claim), at
- * most the mailbox's number per sender and hour (a quota counted before each
- * send, so a send that fails and is retried counts twice), so that a broken
+ * most the mailbox's number per sender and hour (a quota used in the same write
+ * as each send's claim, so a send that fails and is retried counts twice), so that a broken
  * autoresponder cannot keep us answering. The Message-ID it goes out
  * with is remembered as one of the work order's thread. Undefined when a
  * concurrent delivery of the same mail is sending it.
@@ -60,13 +60,15 @@ export class Acknowledger {
       return { outcome: { outcome: 'already-sent' } };
     const cap = settings.acknowledgementsPerSenderPerHour;
     const hour = hourOf(this.context.clock.now().toISOString());
-    const slot = await this.ports.store.takeQuota(mail.tenantId, {
-      kind: 'quota',
-      scope: CLAIM_SCOPES.acknowledgementQuota,
-      key: `${mailbox.id}#${mail.sender}#${hour}`,
-      limit: cap,
-    });
-    if (!slot) return skipped(`${mail.sender} got ${cap} acknowledgements in this hour`);
+    const quota = {
+      claim: {
+        kind: 'quota' as const,
+        scope: CLAIM_SCOPES.acknowledgementQuota,
+        key: `${mailbox.id}#${mail.sender}#${hour}`,
+        limit: cap,
+      },
+      refusal: `${mail.sender} got ${cap} acknowledgements in this hour`,
+    };
     const { claims, mail: outbound, tokens } = this.ports;
     try {
       const sent = await sendOnce(
@@ -81,6 +83,7 @@ export class Acknowledger {
             replyToken: await tokens.sign(mail.tenantId, workOrder.id),
           }),
         async () => undefined,
+        quota,
       );
       if (sent.outcome !== 'sent') return { outcome: sent };
       return {

@@ -1,7 +1,7 @@
 import type { Actor } from '../access/actor';
 import type { Contact, CreateContactInput } from '../customers/contact';
 import type { Page, PageRequest } from '../shared/entity';
-import type { Claim, QuotaClaim, WriteEffects } from '../shared/ports';
+import type { Claim, WriteEffects } from '../shared/ports';
 import type { AttachmentStore } from '../work-orders/attachments';
 import type { WorkOrderRepository } from '../work-orders/ports';
 import type { Decision, InboundMail } from './inbound-mail';
@@ -33,8 +33,6 @@ export interface InboundMailStore {
   list(tenantId: string, filter: InboundMailFilter, page: PageRequest): Promise<Page<InboundMail>>;
   /** What a once-claim refers to when it is taken (`''` when it refers to nothing), else undefined. */
   claimed(tenantId: string, scope: string, key: string): Promise<string | undefined>;
-  /** One more use of a quota on its own; false when its limit was reached. */
-  takeQuota(tenantId: string, claim: QuotaClaim): Promise<boolean>;
   /** A decision that changed no work order, with its claims and event in one transaction. */
   record(mail: InboundMail, effects: WriteEffects): Promise<void>;
   /** The record after its acknowledgement went out (or not). */

@@ -1,5 +1,6 @@
 import { ConflictError } from '../shared/errors';
 import { automaticMailHeaders, type OutboundMail, type OutgoingMail } from '../shared/mail';
+import type { QuotaClaim } from '../shared/ports';
 
 /**
  * Outbound mail that goes out at most once although the function sending it
@@ -24,7 +25,8 @@ export interface MailTarget {
   purpose: MailPurpose;
 }
 
-export type MailClaimState = 'claimed' | 'sent' | 'busy';
+/** `over-quota`: the claim came with a quota whose limit was reached, and was not taken. */
+export type MailClaimState = 'claimed' | 'sent' | 'busy' | 'over-quota';
 
 /**
  * A claim per mail, written before sending: a retried invocation finds it and
@@ -32,7 +34,8 @@ export type MailClaimState = 'claimed' | 'sent' | 'busy';
  * after its lease and is taken over.
  */
 export interface MailClaims {
-  claim(target: MailTarget, leaseSeconds: number): Promise<MailClaimState>;
+  /** Takes the claim; with a quota, one use of it in the same write (neither without the other). */
+  claim(target: MailTarget, leaseSeconds: number, quota?: QuotaClaim): Promise<MailClaimState>;
   /** Whether the target's mail went out already. */
   isSent(target: MailTarget): Promise<boolean>;
   complete(target: MailTarget, messageId: string): Promise<void>;
@@ -80,10 +83,12 @@ export async function sendOnce(
   target: MailTarget,
   compose: () => Promise<MailContent>,
   failed: (error: unknown) => Promise<void>,
+  quota?: { claim: QuotaClaim; refusal: string },
 ): Promise<MailOutcome> {
   const { claims, mail, from, automatic } = sender;
-  const state = await claims.claim(target, MAIL_CLAIM_LEASE_SECONDS);
+  const state = await claims.claim(target, MAIL_CLAIM_LEASE_SECONDS, quota?.claim);
   if (state === 'sent') return { outcome: 'already-sent' };
+  if (state === 'over-quota') return { outcome: 'skipped', reason: quota?.refusal ?? 'Over its quota' };
   // Throwing makes Lambda retry later: by then the other sender finished, or its lease ran out.
   if (state === 'busy') throw new MailBeingSentError(target);
   let messageId: string;

@@ -1,10 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundMail } from '../../../domain/inbound-mail/inbound-mail';
 import type {
   InboundMailFilter,
@@ -14,12 +8,12 @@ import type {
 import type { Mailbox } from '../../../domain/inbound-mail/mailbox';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
-import type { QuotaClaim, WriteEffects } from '../../../domain/shared/ports';
+import type { WriteEffects } from '../../../domain/shared/ports';
 import type { AttachmentList, WorkOrderAttachment } from '../../../domain/work-orders/attachments';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
 import { inboundMailItem } from '../companions';
-import { addEffects, quotaUpdate } from '../effects';
+import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { MasterDataStore, toEntity } from '../master-data-store';
 import { queryAll, queryPage } from '../query';
@@ -127,26 +121,6 @@ export class DynamoInboundMailStore implements InboundMailStore {
       }),
     );
     return Item ? String(Item.refersTo ?? '') : undefined;
-  }
-
-  async takeQuota(tenantId: string, claim: QuotaClaim): Promise<boolean> {
-    const [key, update, condition, , values, names] = quotaUpdate(tenantId, claim, this.clock.now());
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ExpressionAttributeNames: names,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 
   async record(mail: InboundMail, effects: WriteEffects): Promise<void> {

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
-import { ConflictError } from '../../../domain/shared/errors';
-import type { WriteEffects } from '../../../domain/shared/ports';
+import { ConflictError, QuotaExceededError } from '../../../domain/shared/errors';
+import type { QuotaClaim, WriteEffects } from '../../../domain/shared/ports';
 import type { MailClaimState, MailClaims, MailTarget } from '../../../domain/work-orders/mail-once';
 import type { TimelineReader } from '../../../domain/work-orders/ports';
 import type { Reminder, ReminderRepository } from '../../../domain/work-orders/reminder';
@@ -10,7 +10,7 @@ import type { ServiceRecord } from '../../../domain/work-orders/service-record';
 import type { WorkOrder } from '../../../domain/work-orders/work-order';
 import type { Clock } from '../../../shared/clock';
 import type { TableContext } from '../client';
-import { addEffects } from '../effects';
+import { addEffects, quotaUpdate } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
 import { queryPage } from '../query';
@@ -114,28 +114,40 @@ export class DynamoMailClaims implements MailClaims {
     private readonly clock: Clock,
   ) {}
 
-  async claim(target: MailTarget, leaseSeconds: number): Promise<MailClaimState> {
+  async claim(target: MailTarget, leaseSeconds: number, quota?: QuotaClaim): Promise<MailClaimState> {
     const now = this.clock.now().getTime();
+    const item = {
+      ...claimKey(target),
+      entityType: 'MailClaim',
+      state: 'sending',
+      claimedAt: new Date(now).toISOString(),
+      leaseUntil: now + leaseSeconds * 1000,
+      expiresAt: Math.floor(now / 1000) + MAIL_CLAIM_RETENTION_SECONDS,
+    };
+    const condition = 'attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)';
+    const values = { ':sending': 'sending', ':now': now };
     try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            ...claimKey(target),
-            entityType: 'MailClaim',
-            state: 'sending',
-            claimedAt: new Date(now).toISOString(),
-            leaseUntil: now + leaseSeconds * 1000,
-            expiresAt: Math.floor(now / 1000) + MAIL_CLAIM_RETENTION_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now },
-        }),
-      );
+      if (quota) {
+        // The quota's use and the claim in one write: a mail that is not sent uses no quota.
+        await new Transaction(this.table.client, this.table.tableName)
+          .update(...quotaUpdate(target.tenantId, quota, new Date(now)))
+          .put(item, condition, () => new ClaimHeld(), values, { '#state': 'state' })
+          .commit();
+      } else {
+        await this.table.client.send(
+          new PutCommand({
+            TableName: this.table.tableName,
+            Item: item,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      }
       return 'claimed';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof QuotaExceededError) return 'over-quota';
+      if (!(error instanceof ConditionalCheckFailedException || error instanceof ClaimHeld)) throw error;
       const { Item } = await this.table.client.send(
         new GetCommand({
           TableName: this.table.tableName,
@@ -182,6 +194,9 @@ export class DynamoMailClaims implements MailClaims {
     );
   }
 }
+
+/** The mail's claim is held (sending or sent): what the transaction's condition failure means. */
+class ClaimHeld extends Error {}
 
 const claimKey = ({ tenantId, workOrderId, purpose }: MailTarget) =>
   keys.mailClaim(tenantId, workOrderId, purpose);
