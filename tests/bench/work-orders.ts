@@ -1,4 +1,4 @@
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { DynamoSceneIndexStore } from '../../functions/adapters/dynamodb/scene-index-store';
 import type { Application } from '../../functions/composition/application';
@@ -97,6 +97,16 @@ export async function workOrderBench(app: Application, m: Meter, call: Caller): 
     );
   }
   await bulkWrite(app, items);
+  // The creates these items stand for mark the people on them as having a reach, as each create does.
+  for (const userId of new Set(owners.concat(techs)))
+    await app.ports.table.client.send(
+      new UpdateCommand({
+        TableName: app.ports.table.tableName,
+        Key: keys.viewerScenes(TENANT, userId),
+        UpdateExpression: 'SET reached = :reached',
+        ExpressionAttributeValues: { ':reached': true },
+      }),
+    );
   await app.ports.table.client.send(
     new PutCommand({
       TableName: app.ports.table.tableName,

@@ -7,6 +7,7 @@ import { basePorts } from '../../functions/composition/ports';
 import { sceneReindexer } from '../../functions/composition/work-orders';
 import { SceneReindexer } from '../../functions/domain/work-orders/scene-reindexer';
 import type { Scene } from '../../functions/domain/work-orders/scenes';
+import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { buildOrganisation, type Organisation, PEOPLE, type Person } from '../helpers/organisation';
 
@@ -235,6 +236,31 @@ describe('re-filing the scenes after an organisation change', () => {
     expect(await sceneOf(org, 'agent', 'all')).toEqual([]);
     // No organisation fact moved: nothing to re-file.
     expect(await jobs(org)).toEqual([]);
+  });
+
+  it('reads the reach of someone who sees only shared work once they are put on a work order or given subordinates', async () => {
+    const org = await organisation();
+    const agent = (scene: Scene) => sceneOf(org, 'agent', scene);
+    expect(await agent('all')).toEqual(['wo1']);
+    const created = await api.request<WorkOrder>('POST', '/work-orders', {
+      token: tokenOf(org, 'admin'),
+      body: { title: 'Call back the customer', ownerId: 'agent' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // Known to the checks from now on, as the organisation's own work orders are.
+    (org.workOrders as Record<string, WorkOrder>).wo9 = created.body;
+    expect(await agent('all')).toEqual(['wo1', 'wo9']);
+    await change(org, '/users/tech2', { superiorId: 'agent' });
+    await reindexWatching(org);
+    // tech2 is in charge of wo3 and on the team of wo1 (which is also shared with the agent's group).
+    expect(await agent('my-subordinates-responsible')).toEqual(['wo3']);
+    expect(await agent('all')).toEqual(['wo1', 'wo3', 'wo9']);
+    await expectScenesReadable(org);
+    // peer was never on a work order: becoming tech1's superior gives peer a reach of its own.
+    await change(org, '/users/tech1', { superiorId: 'peer' });
+    await reindexWatching(org);
+    expect(await sceneOf(org, 'peer', 'my-subordinates-responsible')).toEqual(['wo1']);
+    await expectScenesReadable(org);
   });
 
   it('resumes a re-filing whose step failed halfway and ends as one that did not fail', async () => {

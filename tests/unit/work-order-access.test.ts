@@ -25,6 +25,7 @@ function viewer(
     headedDepartments: async () => relations.headed ?? [],
     sharedSources: async () => ({ owners: [], departments: [], ...relations.shared }),
     filedScenesHeld: async () => false,
+    mayBeReached: async () => true,
   };
 }
 

@@ -106,21 +106,36 @@ export function addOrgChange(tx: Transaction, tenantId: string, change: OrgChart
     },
     { '#revision': 'revision', ...(holdsEveryone ? { '#holds': 'holds' } : {}) },
   );
-  if (!job) return;
-  tx.put(
-    { ...job, ...keys.sceneReindexJob(tenantId, job.id), entityType: 'SceneReindexJob' },
-    'attribute_not_exists(pk)',
-    () => new ConflictError(`Re-index ${job.id} already exists`),
+  // The superiors and heads the change names have lists filed under their reach from now on.
+  const reached = new Set(
+    change.facts.flatMap((fact) =>
+      (fact.kind === 'superior' || fact.kind === 'head') && fact.value ? [fact.value] : [],
+    ),
   );
-  if (job.holds === 'everyone') return;
-  for (const userId of job.holds) {
+  const held = job && job.holds !== 'everyone' ? new Set(job.holds) : new Set<string>();
+  if (job) {
+    tx.put(
+      { ...job, ...keys.sceneReindexJob(tenantId, job.id), entityType: 'SceneReindexJob' },
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Re-index ${job.id} already exists`),
+    );
+  }
+  for (const userId of new Set([...held, ...reached])) {
+    const hold = held.has(userId);
+    const reach = reached.has(userId);
     tx.update(
       keys.viewerScenes(tenantId, userId),
-      'ADD #holds :job SET entityType = :type',
+      [`SET entityType = :type${reach ? ', reached = :reached' : ''}`, hold ? 'ADD #holds :job' : '']
+        .filter(Boolean)
+        .join(' '),
       undefined,
       () => new Error('unreachable'),
-      { ':job': new Set([job.id]), ':type': 'ViewerScenes' },
-      { '#holds': 'holds' },
+      {
+        ':type': 'ViewerScenes',
+        ...(reach ? { ':reached': true } : {}),
+        ...(hold && job ? { ':job': new Set([job.id]) } : {}),
+      },
+      hold ? { '#holds': 'holds' } : undefined,
     );
   }
 }

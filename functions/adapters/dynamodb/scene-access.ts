@@ -82,6 +82,25 @@ export function addSceneAccess(
   }
 }
 
+/**
+ * Marks users as having something filed under their reach, in the write that files it: the people put
+ * on a work order. (Superiors and heads are marked by the organisation change that makes them so.)
+ */
+export function markReached(tx: Transaction, tenantId: string, userIds: Iterable<string>): void {
+  for (const userId of new Set(userIds)) {
+    tx.update(
+      keys.viewerScenes(tenantId, userId),
+      'SET reached = :reached, entityType = :type',
+      undefined,
+      unreachable,
+      {
+        ':reached': true,
+        ':type': 'ViewerScenes',
+      },
+    );
+  }
+}
+
 const isHolding = (item: Record<string, unknown> | undefined) =>
   item?.holds instanceof Set && item.holds.size > 0;
 
@@ -105,9 +124,11 @@ export async function readSceneAccess(
   const sharing = find(sharingKey);
   // A tenant older than the filing has an incomplete chart: its filed scenes are never trusted.
   const held = state?.founded !== true || isHolding(state) || isHolding(viewer);
-  if (!viewer?.profiled || !sharing?.kept) return { held };
+  const reached = viewer?.profiled ? { reached: viewer.reached === true } : {};
+  if (!viewer?.profiled || !sharing?.kept) return { held, ...reached };
   return {
     held,
+    ...reached,
     profile: {
       ...(typeof viewer.department === 'string' ? { department: viewer.department } : {}),
       groups: viewer.groups instanceof Set ? [...viewer.groups].map(String) : [],

@@ -26,5 +26,10 @@ export interface SceneAccess {
   held: boolean;
   /** The viewer's department and groups, and the tenant's rules; absent where not kept complete. */
   profile?: { department?: string; groups: string[] };
+  /**
+   * Whether anything may be filed under the viewer's reach (they were put in charge of or on the team
+   * of a work order, given subordinates, or made a head); unknown for a profile older than the flag.
+   */
+  reached?: boolean;
   rules?: SharingGrant[];
 }

@@ -85,6 +85,8 @@ export interface ViewerContext {
   sharedSources(): Promise<SharedSources>;
   /** Whether a re-filing after an organisation change holds the viewer's filed scenes (they are read live). */
   filedScenesHeld(): Promise<boolean>;
+  /** False only when nothing can be filed under the viewer's reach (never on a work order, nobody's superior or head). */
+  mayBeReached(): Promise<boolean>;
 }
 
 /** The scenes that read what the organisation filed: while it is being re-filed, they are read live. */
@@ -117,7 +119,9 @@ export async function filedViewsOfScene(scene: Scene, viewer: ViewerContext): Pr
       return [{ kind: 'head', userId: me }];
     case 'all': {
       if (viewer.isAdmin) return liveViewsOfScene(scene, viewer);
-      return [{ kind: 'reach', userId: me }, ...sharedViews(await viewer.sharedSources())];
+      // Someone who sees only what is shared with them (a call-center agent) has an empty reach: not read.
+      const [reached, shared] = await Promise.all([viewer.mayBeReached(), viewer.sharedSources()]);
+      return [...(reached ? [{ kind: 'reach', userId: me } as View] : []), ...sharedViews(shared)];
     }
     default:
       return liveViewsOfScene(scene, viewer);

@@ -113,6 +113,7 @@ export function viewerFor(principal: Principal, directory: OrganisationDirectory
       return [...new Set([...headed, ...below])];
     }),
     filedScenesHeld: async () => (await sceneAccess()).held,
+    mayBeReached: async () => (await sceneAccess()).reached !== false,
     sharedSources: once(async (): Promise<SharedSources> => {
       // Kept with the viewer's profile: one read. Otherwise (a profile from before it was kept) read live.
       const access = await sceneAccess();

@@ -14,6 +14,7 @@ import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
 import { readOrgChart } from '../org-chart-change';
 import { batchGet, queryAll, queryPage } from '../query';
+import { markReached } from '../scene-access';
 import {
   audienceOf,
   entryItem,
@@ -88,6 +89,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
       () => new ConflictError(`Work-order number ${workOrder.number} is already taken`),
     );
     this.putEntries(tx, workOrder, filing);
+    markReached(tx, workOrder.tenantId, newPeople(undefined, workOrder));
     this.putRecords(tx, workOrder, records);
     addEffects(tx, workOrder.tenantId, effects?.(workOrder), this.clock, {
       resourceType: 'WorkOrder',
@@ -168,6 +170,7 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
         );
     }
     this.putEntries(tx, next, filing);
+    markReached(tx, next.tenantId, newPeople(previous, next));
     this.putRecords(tx, next, records);
     addEffects(tx, next.tenantId, effects, this.clock);
     await tx.commit();
@@ -316,6 +319,18 @@ export function requireLiveWorkOrder(tx: Transaction, workOrder: WorkOrder): voi
     { ':obsolete': 'obsolete' },
     { '#lifecycle': 'lifecycle' },
   );
+}
+
+/** The people a change puts on the work order (in charge or on the team) who were not on it before. */
+function newPeople(previous: WorkOrder | undefined, next: WorkOrder): string[] {
+  const on = (workOrder: WorkOrder | undefined) =>
+    workOrder && workOrder.lifecycle !== 'obsolete'
+      ? [workOrder.ownerId, ...workOrder.team.map((m) => m.userId)].filter(
+          (p): p is string => p !== undefined,
+        )
+      : [];
+  const before = new Set(on(previous));
+  return on(next).filter((person) => !before.has(person));
 }
 
 function numberGuard(workOrder: WorkOrder): Record<string, unknown> {
