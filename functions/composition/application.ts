@@ -1,12 +1,8 @@
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
-import {
-  workOrderActionServices,
-  workOrderMailer,
-  workOrderServices,
-  workOrderTransfer,
-} from './work-orders';
+import { workOrderTransfer } from './work-order-transfer';
+import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
 
 /**
  * The composition root: every bounded context's services, built from one set

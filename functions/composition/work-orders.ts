@@ -22,7 +22,6 @@ import { WorkOrderContext } from '../domain/work-orders/work-order-context';
 import { WorkOrderMailer } from '../domain/work-orders/work-order-mailer';
 import { WorkOrderReminders } from '../domain/work-orders/work-order-reminders';
 import { WorkOrderService } from '../domain/work-orders/work-order-service';
-import { WorkOrderCsvTransfer } from '../domain/work-orders/work-order-transfer';
 import { workOrderTypeRules } from '../domain/work-orders/work-order-type';
 import {
   accountService,
@@ -52,7 +51,7 @@ function workOrderContext(ports: Ports, master: MasterDataRepositories) {
 }
 
 /** The work-order use cases alone, without their set-up (sharing rules, types, re-filings). */
-function workOrderUseCases(ports: Ports, master: MasterDataRepositories) {
+export function workOrderUseCases(ports: Ports, master: MasterDataRepositories) {
   const { repositories, context } = workOrderContext(ports, master);
   return { repositories, workOrders: new WorkOrderService(context, new DynamoWorkOrderScenes(ports.table)) };
 }
@@ -77,33 +76,6 @@ export function workOrderServices(
 }
 
 export type WorkOrderServices = ReturnType<typeof workOrderServices>;
-
-/** CSV import and export of work orders, through the work-order use cases. */
-export function workOrderTransfer(
-  ports: Ports,
-  master: MasterDataRepositories = masterDataRepositories(ports),
-  services: Pick<WorkOrderServices, 'repositories' | 'workOrders'> = workOrderUseCases(ports, master),
-) {
-  const { types } = services.repositories;
-  return new WorkOrderCsvTransfer(
-    services.workOrders,
-    {
-      typeIdByCode: (tenantId, code) => types.idByCode(tenantId, code),
-      deviceIdBySerialNumber: async (tenantId, serialNumber) =>
-        (await master.devices.findBy(tenantId, { serialNumber }))?.id,
-    },
-    idempotencyStore(ports),
-  );
-}
-
-/** What the work-order transfer API function uses: import and export, and the key store. */
-export const workOrderTransferApplication = (ports: Ports) => ({
-  ports,
-  workOrderTransfer: workOrderTransfer(ports),
-  idempotency: idempotencyStore(ports),
-});
-
-export type WorkOrderTransferApplication = ReturnType<typeof workOrderTransferApplication>;
 
 /**
  * Print, forward and reminders; setting a reminder needs the scheduler port.

@@ -54,65 +54,31 @@ const factAttribute = (fact: Exclude<OrgFact, { kind: 'scope' }>) =>
  * on the viewers (or everyone) whose filed scenes it makes stale.
  */
 export function addOrgChange(tx: Transaction, tenantId: string, change: OrgChartChange): void {
-  const names: Record<string, string> = { '#revision': 'revision' };
-  const values: Record<string, unknown> = {
-    ':expected': change.expectedRevision,
-    ':next': change.expectedRevision + 1,
-    ':type': 'OrgChart',
-  };
-  const sets = ['#revision = :next', 'entityType = :type'];
-  const removes: string[] = [];
-  change.facts.forEach((fact, i) => {
-    if (fact.kind === 'scope') {
-      values[':scope'] = fact.value;
-      names['#scope'] = 'scope';
-      sets.push('#scope = :scope');
-      return;
-    }
-    names[`#f${i}`] = factAttribute(fact);
-    if (fact.value === undefined) removes.push(`#f${i}`);
-    else {
-      values[`:f${i}`] = fact.value;
-      sets.push(`#f${i} = :f${i}`);
-    }
-  });
-  tx.update(
+  const next = change.expectedRevision + 1;
+  const set: Record<string, unknown> = { revision: next, entityType: 'OrgChart' };
+  const remove: string[] = [];
+  for (const fact of change.facts) {
+    if (fact.kind === 'scope') set.scope = fact.value;
+    else if (fact.value === undefined) remove.push(factAttribute(fact));
+    else set[factAttribute(fact)] = fact.value;
+  }
+  tx.patch(
     keys.orgChart(tenantId),
-    `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    change.expectedRevision === 0
-      ? 'attribute_not_exists(#revision) OR #revision = :expected'
-      : '#revision = :expected',
-    () => new ConflictError('The organisation changed meanwhile; try again'),
-    values,
-    names,
+    { set, remove },
+    {
+      expression:
+        change.expectedRevision === 0 ? 'attribute_not_exists(#rev) OR #rev = :expected' : '#rev = :expected',
+      names: { '#rev': 'revision' },
+      values: { ':expected': change.expectedRevision },
+      onFailed: () => new ConflictError('The organisation changed meanwhile; try again'),
+    },
   );
   const job = change.reindex;
-  const holdsEveryone = job?.holds === 'everyone';
-  tx.update(
-    keys.sceneState(tenantId),
-    [
-      `SET #revision = :next, entityType = :type${change.founding ? ', founded = :founded' : ''}`,
-      holdsEveryone ? 'ADD #holds :job' : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
-    undefined,
-    () => new Error('unreachable'),
-    {
-      ':next': change.expectedRevision + 1,
-      ':type': 'SceneState',
-      ...(change.founding ? { ':founded': true } : {}),
-      ...(job && holdsEveryone ? { ':job': new Set([job.id]) } : {}),
-    },
-    { '#revision': 'revision', ...(holdsEveryone ? { '#holds': 'holds' } : {}) },
-  );
-  // The superiors and heads the change names have lists filed under their reach from now on.
-  const reached = new Set(
-    change.facts.flatMap((fact) =>
-      (fact.kind === 'superior' || fact.kind === 'head') && fact.value ? [fact.value] : [],
-    ),
-  );
-  const held = job && job.holds !== 'everyone' ? new Set(job.holds) : new Set<string>();
+  const jobSet = job ? new Set([job.id]) : undefined;
+  tx.patch(keys.sceneState(tenantId), {
+    set: { revision: next, entityType: 'SceneState', ...(change.founding ? { founded: true } : {}) },
+    ...(job?.holds === 'everyone' ? { add: { holds: jobSet } } : {}),
+  });
   if (job) {
     tx.put(
       { ...job, ...keys.sceneReindexJob(tenantId, job.id), entityType: 'SceneReindexJob' },
@@ -120,22 +86,17 @@ export function addOrgChange(tx: Transaction, tenantId: string, change: OrgChart
       () => new ConflictError(`Re-index ${job.id} already exists`),
     );
   }
+  // The superiors and heads the change names have lists filed under their reach from now on.
+  const reached = new Set(
+    change.facts.flatMap((fact) =>
+      (fact.kind === 'superior' || fact.kind === 'head') && fact.value ? [fact.value] : [],
+    ),
+  );
+  const held = new Set(job && job.holds !== 'everyone' ? job.holds : []);
   for (const userId of new Set([...held, ...reached])) {
-    const hold = held.has(userId);
-    const reach = reached.has(userId);
-    tx.update(
-      keys.viewerScenes(tenantId, userId),
-      [`SET entityType = :type${reach ? ', reached = :reached' : ''}`, hold ? 'ADD #holds :job' : '']
-        .filter(Boolean)
-        .join(' '),
-      undefined,
-      () => new Error('unreachable'),
-      {
-        ':type': 'ViewerScenes',
-        ...(reach ? { ':reached': true } : {}),
-        ...(hold && job ? { ':job': new Set([job.id]) } : {}),
-      },
-      hold ? { '#holds': 'holds' } : undefined,
-    );
+    tx.patch(keys.viewerScenes(tenantId, userId), {
+      set: { entityType: 'ViewerScenes', ...(reached.has(userId) ? { reached: true } : {}) },
+      ...(held.has(userId) ? { add: { holds: jobSet } } : {}),
+    });
   }
 }

@@ -6,7 +6,6 @@ import type { Transaction } from './transaction';
 
 /** Each sharing rule is one attribute of the tenant's sharing item: `r:<rule id>`. */
 const RULE_PREFIX = 'r:';
-const unreachable = () => new Error('unreachable');
 
 /** Writes what viewers' scenes read of a change into the change's transaction. */
 export function addSceneAccess(
@@ -14,70 +13,38 @@ export function addSceneAccess(
   tenantId: string,
   changes: readonly SceneAccessChange[],
 ): void {
+  const sharing = keys.sceneSharing(tenantId);
   for (const change of changes) {
     switch (change.kind) {
       case 'tenant':
-        tx.update(
-          keys.sceneSharing(tenantId),
-          'SET kept = :kept, entityType = :type',
-          undefined,
-          unreachable,
-          {
-            ':kept': true,
-            ':type': 'SceneSharing',
-          },
-        );
+        tx.patch(sharing, { set: { kept: true, entityType: 'SceneSharing' } });
         break;
       case 'rule':
-        tx.update(
-          keys.sceneSharing(tenantId),
-          'SET #rule = :rule, entityType = :type',
-          undefined,
-          unreachable,
-          { ':rule': change.rule, ':type': 'SceneSharing' },
-          { '#rule': `${RULE_PREFIX}${change.rule.id}` },
-        );
+        tx.patch(sharing, {
+          set: { [`${RULE_PREFIX}${change.rule.id}`]: change.rule, entityType: 'SceneSharing' },
+        });
         break;
       case 'rule-removed':
-        tx.update(
-          keys.sceneSharing(tenantId),
-          'REMOVE #rule',
-          undefined,
-          unreachable,
-          {},
-          {
-            '#rule': `${RULE_PREFIX}${change.ruleId}`,
-          },
-        );
+        tx.patch(sharing, { remove: [`${RULE_PREFIX}${change.ruleId}`] });
         break;
       case 'viewer':
-        tx.update(
-          keys.viewerScenes(tenantId, change.userId),
-          [
-            `SET entityType = :type${change.created ? ', profiled = :profiled' : ''}${change.department ? ', department = :department' : ''}`,
-            change.department ? '' : 'REMOVE department',
-          ]
-            .filter(Boolean)
-            .join(' '),
-          undefined,
-          unreachable,
-          {
-            ':type': 'ViewerScenes',
-            ...(change.created ? { ':profiled': true } : {}),
-            ...(change.department ? { ':department': change.department } : {}),
+        tx.patch(keys.viewerScenes(tenantId, change.userId), {
+          set: {
+            entityType: 'ViewerScenes',
+            ...(change.created ? { profiled: true } : {}),
+            ...(change.department ? { department: change.department } : {}),
           },
-        );
+          ...(change.department ? {} : { remove: ['department'] }),
+        });
         break;
-      case 'group':
-        tx.update(
-          keys.viewerScenes(tenantId, change.userId),
-          `${change.member ? 'ADD' : 'DELETE'} #groups :group SET entityType = :type`,
-          undefined,
-          unreachable,
-          { ':group': new Set([change.groupId]), ':type': 'ViewerScenes' },
-          { '#groups': 'groups' },
-        );
+      case 'group': {
+        const group = { groups: new Set([change.groupId]) };
+        tx.patch(keys.viewerScenes(tenantId, change.userId), {
+          set: { entityType: 'ViewerScenes' },
+          ...(change.member ? { add: group } : { delete: group }),
+        });
         break;
+      }
     }
   }
 }
@@ -87,18 +54,8 @@ export function addSceneAccess(
  * on a work order. (Superiors and heads are marked by the organisation change that makes them so.)
  */
 export function markReached(tx: Transaction, tenantId: string, userIds: Iterable<string>): void {
-  for (const userId of new Set(userIds)) {
-    tx.update(
-      keys.viewerScenes(tenantId, userId),
-      'SET reached = :reached, entityType = :type',
-      undefined,
-      unreachable,
-      {
-        ':reached': true,
-        ':type': 'ViewerScenes',
-      },
-    );
-  }
+  for (const userId of new Set(userIds))
+    tx.patch(keys.viewerScenes(tenantId, userId), { set: { reached: true, entityType: 'ViewerScenes' } });
 }
 
 const isHolding = (item: Record<string, unknown> | undefined) =>

@@ -70,6 +70,61 @@ export class Transaction {
     );
   }
 
+  /**
+   * An UpdateItem from attribute changes: every attribute name goes through a placeholder, so any name
+   * (a reserved word, `s:<user id>`) is safe. Sets are DynamoDB sets for `add` and `delete`.
+   */
+  patch(
+    key: { pk: string; sk: string },
+    changes: {
+      set?: Record<string, unknown>;
+      remove?: string[];
+      add?: Record<string, unknown>;
+      delete?: Record<string, unknown>;
+    },
+    condition?: {
+      expression: string;
+      names?: Record<string, string>;
+      values?: Record<string, unknown>;
+      onFailed: ConditionFailure;
+    },
+  ): this {
+    const names: Record<string, string> = { ...condition?.names };
+    const values: Record<string, unknown> = { ...condition?.values };
+    let n = 0;
+    const clause = (verb: string, entries: [string, unknown][], separator: string) => {
+      if (entries.length === 0) return '';
+      const parts = entries.map(([attribute, value]) => {
+        const i = n++;
+        names[`#p${i}`] = attribute;
+        if (verb === 'REMOVE') return `#p${i}`;
+        values[`:p${i}`] = value;
+        return `#p${i}${separator}:p${i}`;
+      });
+      return `${verb} ${parts.join(', ')}`;
+    };
+    const expression = [
+      clause('SET', Object.entries(changes.set ?? {}), ' = '),
+      clause(
+        'REMOVE',
+        (changes.remove ?? []).map((attribute) => [attribute, undefined]),
+        '',
+      ),
+      clause('ADD', Object.entries(changes.add ?? {}), ' '),
+      clause('DELETE', Object.entries(changes.delete ?? {}), ' '),
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return this.update(
+      key,
+      expression,
+      condition?.expression,
+      condition?.onFailed ?? (() => new Error('unreachable')),
+      values,
+      names,
+    );
+  }
+
   /** A condition on an item the transaction does not change (e.g. "the work order still exists"). */
   check(
     key: { pk: string; sk: string },

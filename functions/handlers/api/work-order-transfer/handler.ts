@@ -2,7 +2,7 @@ import { fromEnvironment } from '../../../composition/environment';
 import {
   type WorkOrderTransferApplication,
   workOrderTransferApplication,
-} from '../../../composition/work-orders';
+} from '../../../composition/work-order-transfer';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement, rawResponse } from '../http/route';
