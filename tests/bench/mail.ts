@@ -96,6 +96,8 @@ export async function mailBench(table: TableContext, m: ReturnType<typeof meter>
     label: string,
     mails: (to: string) => { raw: string | Uint8Array; from: string }[],
     senders: number,
+    /** Each mail sent once the one before it is decided: the latency of a mail alone, without a queue. */
+    oneAtATime = false,
   ): Promise<Run> => {
     const to = await mailboxOf(++runs);
     const batch = mails(to);
@@ -122,6 +124,7 @@ export async function mailBench(table: TableContext, m: ReturnType<typeof meter>
             envelope: { from: mail.from, to },
             raw: typeof mail.raw === 'string' ? mail.raw : Buffer.from(mail.raw),
           });
+          if (oneAtATime) await smtp.idle();
         }
       }),
     );
@@ -145,6 +148,7 @@ export async function mailBench(table: TableContext, m: ReturnType<typeof meter>
     });
   const plain = (to: string) => Array.from({ length: GENERATED }, (_, i) => generated(i, to));
   const results: Run[] = [];
+  results.push(await run('corpus, one at a time', corpus, 1, true));
   results.push(await run('corpus, 1 sender', corpus, 1));
   results.push(await run('corpus, 4 senders', corpus, 4));
   results.push(await run(`${GENERATED} plain, 1 sender`, plain, 1));
@@ -163,7 +167,9 @@ export async function mailBench(table: TableContext, m: ReturnType<typeof meter>
     );
   }
   rows.push(
-    `\nFailed deliveries: ${failed}. Goals: ≥ 71 mails/s with 4 senders, p99 ≤ 0.25 s over the corpus, none lost.\n`,
+    `\nFailed deliveries: ${failed}. Goals: ≥ 71 mails/s with 4 senders, p99 ≤ 0.25 s over the corpus, none lost. ` +
+      'With senders that do not wait, SMTP accepts faster than mails are decided and the queue is part of the latency; ' +
+      '"one at a time" is the latency of a mail alone.\n',
   );
   return rows;
 }
