@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrgChart } from '../../../domain/organisation/org-chart';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
@@ -112,28 +112,11 @@ export class DynamoWorkOrderRepository implements WorkOrderRepository {
   }
 
   async getMany(tenantId: string, ids: string[]): Promise<Map<string, WorkOrder>> {
-    const found = new Map<string, WorkOrder>();
-    // BatchGetItem takes 100 keys a call and may hand some back unprocessed: ask again for those.
-    for (let i = 0; i < ids.length; i += 100) {
-      let keysLeft: Record<string, unknown>[] = ids
-        .slice(i, i + 100)
-        .map((id) => ({ ...keys.workOrder(tenantId, id) }));
-      for (let attempt = 0; keysLeft.length > 0; attempt++) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const { Responses = {}, UnprocessedKeys = {} } = await this.table.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table.tableName]: { Keys: keysLeft, ConsistentRead: true } },
-          }),
-        );
-        for (const item of Responses[this.table.tableName] ?? []) {
-          const workOrder = this.toWorkOrder(item);
-          found.set(workOrder.id, workOrder);
-        }
-        keysLeft = UnprocessedKeys[this.table.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    const items = await batchGet(
+      this.table,
+      ids.map((id) => keys.workOrder(tenantId, id)),
+    );
+    return new Map(items.map((item) => this.toWorkOrder(item)).map((workOrder) => [workOrder.id, workOrder]));
   }
 
   async findByNumber(tenantId: string, number: string): Promise<WorkOrder | undefined> {
