@@ -6,9 +6,11 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
+import { createAgreementGenerator } from '../functions/handlers/events/agreement-generator';
 import { createWorkOrderMailer } from '../functions/handlers/events/work-order-mailer';
 import { createInboundMailHandler } from '../functions/handlers/mail/inbound-mail';
 import { sesMailEvent } from '../functions/handlers/mail/ses-event';
+import { createAgreementExpiryHandler } from '../functions/handlers/schedules/agreement-expiry';
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createLogger } from '../functions/shared/logger';
@@ -52,6 +54,8 @@ const functions: Record<string, () => Promise<Handler>> = {
   // Mail goes to .local/outbox/ as .eml files instead of SES.
   'work-order-mailer': async () => createWorkOrderMailer(local().app.workOrderMailer) as Handler,
   reminder: async () => createReminderHandler(local().app.workOrderMailer) as Handler,
+  'agreement-generator': async () => createAgreementGenerator(local().app.agreements.generation) as Handler,
+  'agreement-expiry': async () => createAgreementExpiryHandler(local().app.agreements.agreements) as Handler,
   // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.
   'inbound-mail': async () => {
     const app = local();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createLogger } from '../functions/shared/logger';
+import { wireAgreementFunctions } from './agreements';
 import { startApiServer } from './api-server';
 import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
@@ -71,6 +72,7 @@ async function main() {
       apiUrl: () => apiUrl,
     });
     subscribeWorkOrderMailer(bus, local.app, logger);
+    wireAgreementFunctions(bus, local.scheduler, local.app, logger);
     // Locally no write outlives a few seconds: a short grace is as safe as AWS's minute.
     subscribeSceneIndexer(bus, local.app.ports, logger, { graceMs: 2_000 });
     local.scheduler.start();

@@ -1,3 +1,4 @@
+import { agreementServices } from './agreements';
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
@@ -27,6 +28,7 @@ export function compose(ports: Ports) {
   const transfer = once(() => workOrderTransfer(ports, repositories(), workOrders()));
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const mailIntake = once(() => mailIntakeServices(ports, repositories()));
+  const agreements = once(() => agreementServices(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,
@@ -47,6 +49,9 @@ export function compose(ports: Ports) {
     },
     get mailIntake() {
       return mailIntake();
+    },
+    get agreements() {
+      return agreements();
     },
     get idempotency() {
       return idempotency();

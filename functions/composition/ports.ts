@@ -1,4 +1,5 @@
 import type { TableContext } from '../adapters/dynamodb/client';
+import type { AgreementExpiryScheduler } from '../domain/agreements/ports';
 import type { RawMailStore } from '../domain/inbound-mail/intake-ports';
 import type { ReplyTokens } from '../domain/inbound-mail/threading';
 import type { OutboundMail } from '../domain/shared/mail';
@@ -21,6 +22,8 @@ export interface Ports {
   mailFrom: string;
   /** One-time schedules for reminders: EventBridge Scheduler in AWS, in-process locally. */
   reminders?: ReminderScheduler;
+  /** One-time schedules that expire agreements after their last day. */
+  agreementExpiry?: AgreementExpiryScheduler;
   /** Raw inbound mail and attachments: the mail bucket in AWS, a folder locally. */
   mailBucket?: RawMailStore & AttachmentStore;
   /** Signs and checks the reply tokens of mailbox addresses (secret loaded). */
@@ -31,7 +34,7 @@ export interface Ports {
 
 /** The ports a function may be built with beyond table, clock and ids. */
 export type OptionalPorts = Partial<
-  Pick<Ports, 'mail' | 'reminders' | 'mailBucket' | 'replyTokens' | 'mailDomain'>
+  Pick<Ports, 'mail' | 'reminders' | 'agreementExpiry' | 'mailBucket' | 'replyTokens' | 'mailDomain'>
 >;
 
 /** The ports every function has: a table, a clock (the system's unless given) and ids from that clock. */
@@ -47,6 +50,7 @@ export function basePorts(
     mailFrom: options.mailFrom ?? 'service@localhost',
     ...(options.mail ? { mail: options.mail } : {}),
     ...(options.reminders ? { reminders: options.reminders } : {}),
+    ...(options.agreementExpiry ? { agreementExpiry: options.agreementExpiry } : {}),
     ...(options.mailBucket ? { mailBucket: options.mailBucket } : {}),
     ...(options.replyTokens ? { replyTokens: options.replyTokens } : {}),
     ...(options.mailDomain ? { mailDomain: options.mailDomain } : {}),
@@ -54,10 +58,9 @@ export function basePorts(
 }
 
 /** A port the function was built without: a wiring mistake, reported by name. */
-export function requirePort<K extends 'mail' | 'reminders' | 'mailBucket' | 'replyTokens'>(
-  ports: Ports,
-  name: K,
-): NonNullable<Ports[K]> {
+export function requirePort<
+  K extends 'mail' | 'reminders' | 'agreementExpiry' | 'mailBucket' | 'replyTokens',
+>(ports: Ports, name: K): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) throw new Error(`This function was composed without the ${name} port`);
   return port as NonNullable<Ports[K]>;

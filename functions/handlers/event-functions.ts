@@ -25,6 +25,15 @@ export const EVENT_FUNCTIONS = {
     trigger: 'EventBridge',
     events: REINDEX_EVENTS,
   },
+  'agreement-generator': {
+    entry: 'functions/handlers/events/agreement-generator.ts',
+    trigger: 'EventBridge',
+    events: { source: 'fieldservice.sales', types: ['SalesOrderCreated'] },
+  },
+  'agreement-expiry': {
+    entry: 'functions/handlers/schedules/agreement-expiry.ts',
+    trigger: 'EventBridge Scheduler (one one-time schedule per activated agreement)',
+  },
   reminder: {
     entry: 'functions/handlers/schedules/reminder.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per reminder)',

@@ -24,6 +24,9 @@ export const configSchema = z.object({
   REMINDER_TARGET_ARN: optionalText,
   SCHEDULER_ROLE_ARN: optionalText,
   REMINDER_DLQ_ARN: optionalText,
+  /** The function an agreement's expiry schedule invokes, and its DLQ (same group and role). */
+  AGREEMENT_EXPIRY_TARGET_ARN: optionalText,
+  AGREEMENT_EXPIRY_DLQ_ARN: optionalText,
   /** The mail bucket: raw inbound mail (SES's S3 action) and attachments. */
   MAIL_BUCKET: optionalText,
   /** Where SES's S3 action writes raw mail in the bucket, e.g. `inbound/eu-west-1/`. */

@@ -16,7 +16,9 @@ export type BusinessMetric =
   | 'RemindersFired'
   | 'EventsPublished'
   | 'EventsFailed'
-  | 'SceneReindexSteps';
+  | 'SceneReindexSteps'
+  | 'AgreementsGenerated'
+  | 'AgreementsExpired';
 
 /** Every service's namespace starts with this, e.g. `FieldService/work-order-mailer`. */
 export const METRICS_NAMESPACE_PREFIX = 'FieldService';

@@ -6,11 +6,21 @@ import { FUNCTION_ENV } from '../config/function-environment';
 import type { AsyncFunction } from './async-function';
 import type { ServiceFunction } from './service-function';
 
+/** What a group's schedules invoke, and the settings that tell the scheduling function where. */
+const SCHEDULE_TARGETS = {
+  reminder: { arn: FUNCTION_ENV.REMINDER_TARGET_ARN, deadLetter: FUNCTION_ENV.REMINDER_DLQ_ARN },
+  'agreement-expiry': {
+    arn: FUNCTION_ENV.AGREEMENT_EXPIRY_TARGET_ARN,
+    deadLetter: FUNCTION_ENV.AGREEMENT_EXPIRY_DLQ_ARN,
+  },
+} as const;
+export type ScheduleTargetKind = keyof typeof SCHEDULE_TARGETS;
+
 /**
  * An EventBridge Scheduler group whose schedules are created at run time (one
- * one-time schedule per reminder), and the role those schedules invoke their
- * target with. A function is given the right to schedule through
- * `allowScheduling`, which also tells it where.
+ * one-time schedule per reminder, or per agreement), and the role those
+ * schedules invoke their target with. A function is given the right to
+ * schedule through `allowScheduling`, which also tells it where.
  */
 export class ScheduleGroup extends Construct {
   readonly group: scheduler.CfnScheduleGroup;
@@ -43,10 +53,11 @@ export class ScheduleGroup extends Construct {
    * Lets `fromFunction` create and delete schedules in this group that invoke
    * `target` (unqualified: schedules follow $LATEST) and dead-letter into the
    * target's queue, and tells it the group, target, role and queue through the
-   * environment (SCHEDULE_GROUP, REMINDER_TARGET_ARN, SCHEDULER_ROLE_ARN,
-   * REMINDER_DLQ_ARN). The functions read one target per group.
+   * environment (SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, and the target's ARN and
+   * queue under the names of its kind, e.g. REMINDER_TARGET_ARN, REMINDER_DLQ_ARN).
    */
-  allowScheduling(fromFunction: ServiceFunction, target: AsyncFunction): void {
+  allowScheduling(fromFunction: ServiceFunction, target: AsyncFunction, kind: ScheduleTargetKind): void {
+    const settings = SCHEDULE_TARGETS[kind];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
@@ -57,9 +68,9 @@ export class ScheduleGroup extends Construct {
 
     fromFunction.function
       .addEnvironment(FUNCTION_ENV.SCHEDULE_GROUP, this.group.ref)
-      .addEnvironment(FUNCTION_ENV.REMINDER_TARGET_ARN, target.function.functionArn)
+      .addEnvironment(settings.arn, target.function.functionArn)
       .addEnvironment(FUNCTION_ENV.SCHEDULER_ROLE_ARN, this.role.roleArn)
-      .addEnvironment(FUNCTION_ENV.REMINDER_DLQ_ARN, target.deadLetterQueue.queueArn);
+      .addEnvironment(settings.deadLetter, target.deadLetterQueue.queueArn);
     fromFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
@@ -79,7 +90,7 @@ export class ScheduleGroup extends Construct {
     Validations.of(policy.node.defaultChild ?? policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${groupLogicalId}>/*]`,
       reason:
-        'Each reminder gets its own one-time schedule named after the reminder id, so CreateSchedule and ' +
+        'Each reminder or agreement gets its own one-time schedule named after its id, so CreateSchedule and ' +
         'DeleteSchedule are granted on the schedules of one schedule group only (schedule/<group>/*); ' +
         'schedule names are not known when the policy is written.',
     });

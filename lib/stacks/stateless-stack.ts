@@ -24,6 +24,7 @@ import { AsyncFunction } from '../constructs/async-function';
 import { DomainEventBus } from '../constructs/event-bus';
 import { ServiceApi } from '../constructs/http-api';
 import { InboundMail } from '../constructs/inbound-mail';
+import { type AgreementResources, createAgreements } from './agreements';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
 import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
@@ -74,6 +75,7 @@ export class StatelessStack extends Stack {
   readonly identityProvisioner: AsyncFunction;
   readonly sceneIndexer: AsyncFunction;
   readonly workOrderActions: WorkOrderActionResources;
+  readonly agreements: AgreementResources;
   /** Only where `settings.sesReceiving`. */
   readonly inboundMail: InboundMail | undefined;
 
@@ -120,6 +122,12 @@ export class StatelessStack extends Stack {
       eventBus: this.eventBus,
       table: stateful.table,
       mailDomain: this.settings.mailDomain,
+    });
+    this.agreements = createAgreements(this, {
+      api: this.api,
+      eventBus: this.eventBus,
+      table: stateful.table,
+      schedules: this.workOrderActions.reminderSchedules,
     });
     this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 

@@ -67,7 +67,7 @@ export function createWorkOrderActions(
 
   const reminderSchedules = new ScheduleGroup(stack, 'ReminderSchedules');
   const actionsApi = api.function('work-order-actions');
-  reminderSchedules.allowScheduling(actionsApi, reminder);
+  reminderSchedules.allowScheduling(actionsApi, reminder, 'reminder');
   mailSender.nameSender(actionsApi);
 
   return { mailer, reminder, reminderSchedules, mailSender };

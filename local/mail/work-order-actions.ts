@@ -12,7 +12,11 @@ import { createReminderHandler } from '../../functions/handlers/schedules/remind
 import { LOCAL_MAIL_FROM } from '../../functions/shared/config';
 import type { FunctionLogger } from '../../functions/shared/logger';
 import type { LocalEventBus } from '../bus/local-bus';
-import { LocalReminderScheduler, MovableClock } from '../scheduler/local-scheduler';
+import {
+  LocalAgreementExpiryScheduler,
+  LocalReminderScheduler,
+  MovableClock,
+} from '../scheduler/local-scheduler';
 import { LocalMailFolder } from './mail-folder';
 import { LocalOutbox } from './outbox';
 import { localReplyTokenSecret } from './reply-token-secret';
@@ -91,6 +95,7 @@ export function localApplication(options: {
       clock,
       mail: outbox,
       reminders: scheduler,
+      agreementExpiry: new LocalAgreementExpiryScheduler(scheduler),
       mailBucket: mailFolder,
       replyTokens,
       mailFrom: process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,

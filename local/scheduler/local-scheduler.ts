@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  type Agreement,
+  expiryAtOf,
+  expiryScheduleNameOf,
+} from '../../functions/domain/agreements/agreement';
+import type { AgreementExpiryDue, AgreementExpiryScheduler } from '../../functions/domain/agreements/ports';
+import {
   type Reminder,
   type ReminderDue,
   type ReminderScheduler,
@@ -13,9 +19,14 @@ export interface LocalSchedule {
   name: string;
   /** When it fires (ISO, UTC). */
   at: string;
+  /** Which function it invokes (`reminder` when absent: schedules saved before there were others). */
+  target?: string;
   /** The target's input, exactly the JSON the AWS adapter sends. */
   input: string;
 }
+
+/** What a schedule invokes, by target name: the local stand-in of the function's ARN. */
+export type LocalTarget = (input: unknown) => Promise<unknown>;
 
 /**
  * A clock that runs with real time from wherever it was last moved to: moving
@@ -47,17 +58,16 @@ export interface LocalSchedulerOptions {
  * EventBridge Scheduler for the local runtime: one-time `at(...)` schedules
  * held in memory (and in `.local/schedules.json`), fired by a timer or by
  * `advanceTo(date)`, deleted once fired as ActionAfterCompletion DELETE does.
+ * Each schedule names its target; `target(name, fn)` says what that invokes.
  */
-export class LocalReminderScheduler implements ReminderScheduler {
+export class LocalScheduler {
   readonly clock: MovableClock;
   private readonly schedules = new Map<string, LocalSchedule>();
+  private readonly targets = new Map<string, LocalTarget>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<string[]> | undefined;
 
-  constructor(
-    private readonly fire: (input: ReminderDue) => Promise<unknown>,
-    private readonly options: LocalSchedulerOptions = {},
-  ) {
+  constructor(private readonly options: LocalSchedulerOptions = {}) {
     this.clock = options.clock ?? new MovableClock();
     if (options.file && existsSync(options.file)) {
       const saved = JSON.parse(readFileSync(options.file, 'utf8')) as LocalSchedule[];
@@ -65,19 +75,23 @@ export class LocalReminderScheduler implements ReminderScheduler {
     }
   }
 
-  async schedule(reminder: Reminder): Promise<void> {
-    const input: ReminderDue = {
-      tenantId: reminder.tenantId,
-      workOrderId: reminder.workOrderId,
-      reminderId: reminder.id,
-    };
-    const name = scheduleNameOf(reminder);
-    this.schedules.set(name, { name, at: new Date(reminder.at).toISOString(), input: JSON.stringify(input) });
+  /** What schedules with this target invoke. */
+  target(name: string, invoke: LocalTarget): this {
+    this.targets.set(name, invoke);
+    return this;
+  }
+
+  /** Creates a schedule, or leaves one of the same name as it is (a retried create). */
+  put(schedule: LocalSchedule): void {
+    this.schedules.set(schedule.name, { ...schedule, at: new Date(schedule.at).toISOString() });
     this.save();
   }
 
-  async cancel(reminder: Reminder): Promise<void> {
-    if (this.schedules.delete(scheduleNameOf(reminder))) this.save();
+  /** Deletes a schedule; false when there was none (fired already, or never made). */
+  remove(name: string): boolean {
+    const removed = this.schedules.delete(name);
+    if (removed) this.save();
+    return removed;
   }
 
   /** Pending schedules, soonest first. */
@@ -122,7 +136,9 @@ export class LocalReminderScheduler implements ReminderScheduler {
       this.schedules.delete(schedule.name);
       this.save();
       try {
-        await this.fire(JSON.parse(schedule.input) as ReminderDue);
+        const invoke = this.targets.get(schedule.target ?? REMINDER_TARGET);
+        if (!invoke) throw new Error(`No local target ${schedule.target} for schedule ${schedule.name}`);
+        await invoke(JSON.parse(schedule.input));
       } catch (error) {
         this.options.onError?.(error, schedule);
       }
@@ -136,5 +152,50 @@ export class LocalReminderScheduler implements ReminderScheduler {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, `${JSON.stringify(this.list(), null, 2)}\n`);
     renameSync(`${file}.tmp`, file);
+  }
+}
+
+const REMINDER_TARGET = 'reminder';
+
+/** Reminders on the local scheduler: one schedule per reminder, as in AWS. */
+export class LocalReminderScheduler extends LocalScheduler implements ReminderScheduler {
+  constructor(fire: (input: ReminderDue) => Promise<unknown>, options: LocalSchedulerOptions = {}) {
+    super(options);
+    this.target(REMINDER_TARGET, (input) => fire(input as ReminderDue));
+  }
+
+  async schedule(reminder: Reminder): Promise<void> {
+    const input: ReminderDue = {
+      tenantId: reminder.tenantId,
+      workOrderId: reminder.workOrderId,
+      reminderId: reminder.id,
+    };
+    this.put({
+      name: scheduleNameOf(reminder),
+      at: reminder.at,
+      target: REMINDER_TARGET,
+      input: JSON.stringify(input),
+    });
+  }
+
+  async cancel(reminder: Reminder): Promise<void> {
+    this.remove(scheduleNameOf(reminder));
+  }
+}
+
+export const AGREEMENT_EXPIRY_TARGET = 'agreement-expiry';
+
+/** Agreement expiries on the local scheduler: one schedule per activated agreement, as in AWS. */
+export class LocalAgreementExpiryScheduler implements AgreementExpiryScheduler {
+  constructor(private readonly scheduler: LocalScheduler) {}
+
+  async schedule(agreement: Pick<Agreement, 'tenantId' | 'id' | 'endDate'>): Promise<void> {
+    const input: AgreementExpiryDue = { tenantId: agreement.tenantId, agreementId: agreement.id };
+    this.scheduler.put({
+      name: expiryScheduleNameOf(agreement),
+      at: expiryAtOf(agreement),
+      target: AGREEMENT_EXPIRY_TARGET,
+      input: JSON.stringify(input),
+    });
   }
 }

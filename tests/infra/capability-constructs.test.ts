@@ -174,15 +174,19 @@ describe('DomainEventBus', () => {
 });
 
 describe('ScheduleGroup', () => {
-  /** Two groups in one stack, each with its scheduling function and target. */
+  /** Two groups in one stack, each with its scheduling function and a target of its own kind. */
   function twoGroups() {
     const stack = unbundledStack();
-    const wiring = ['First', 'Second'].map((name) => {
+    const kinds = [
+      { name: 'First', kind: 'reminder', env: 'REMINDER' },
+      { name: 'Second', kind: 'agreement-expiry', env: 'AGREEMENT_EXPIRY' },
+    ] as const;
+    const wiring = kinds.map(({ name, kind, env }) => {
       const group = new ScheduleGroup(stack, `${name}Schedules`);
       const scheduling = new ServiceFunction(stack, `${name}Api`, { entry: EVENT_FUNCTIONS.reminder.entry });
       const target = new AsyncFunction(stack, `${name}Target`, asyncProps());
-      group.allowScheduling(scheduling, target);
-      return { group, scheduling, target };
+      group.allowScheduling(scheduling, target, kind);
+      return { group, scheduling, target, env };
     });
     return { stack, wiring, template: Template.fromStack(stack) };
   }
@@ -197,15 +201,15 @@ describe('ScheduleGroup', () => {
   it('tells the scheduling function its group, target, role and dead-letter queue', () => {
     const { stack, wiring, template } = twoGroups();
 
-    for (const { group, scheduling, target } of wiring) {
+    for (const { group, scheduling, target, env } of wiring) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: Match.absent(),
         Environment: {
           Variables: Match.objectLike({
             SCHEDULE_GROUP: { Ref: stack.getLogicalId(group.group) },
-            REMINDER_TARGET_ARN: { 'Fn::GetAtt': [logicalIdOf(stack, target.function), 'Arn'] },
+            [`${env}_TARGET_ARN`]: { 'Fn::GetAtt': [logicalIdOf(stack, target.function), 'Arn'] },
             SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalIdOf(stack, group.role), 'Arn'] },
-            REMINDER_DLQ_ARN: { 'Fn::GetAtt': [logicalIdOf(stack, target.deadLetterQueue), 'Arn'] },
+            [`${env}_DLQ_ARN`]: { 'Fn::GetAtt': [logicalIdOf(stack, target.deadLetterQueue), 'Arn'] },
           }),
         },
         Role: { 'Fn::GetAtt': [logicalIdOf(stack, scheduling.role), 'Arn'] },

@@ -157,23 +157,34 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       });
     });
 
-    it('let that role invoke the reminder function (unqualified) and dead-letter into its queue, nothing else', () => {
+    it('let that role invoke the targets of the group (unqualified) and dead-letter into their queues, nothing else', () => {
       const role = logicalId(pair.stateless, pair.stateless.workOrderActions.reminderSchedules.role);
-      const dlq = logicalId(pair.stateless, pair.stateless.workOrderActions.reminder.deadLetterQueue);
+      const { agreements, workOrderActions } = pair.stateless;
       const statements = statementsOfRole(role);
+      const resourcesOf = (action: string) =>
+        statements
+          .filter((s) => actionsOf(s).includes(action))
+          .flatMap((s) => [s.Resource].flat())
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      const sorted = (resources: unknown[]) =>
+        resources.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
-      expect(statements).toContainEqual(
-        expect.objectContaining({
-          Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::GetAtt': [fnId('reminder'), 'Arn'] },
-        }),
+      // The stack's one group serves reminders and agreement expiries.
+      expect(resourcesOf('lambda:InvokeFunction')).toEqual(
+        sorted([
+          { 'Fn::GetAtt': [fnId('reminder'), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(pair.stateless, agreements.expiry.function), 'Arn'] },
+        ]),
       );
-      expect(statements.flatMap(actionsOf).sort()).toEqual(
+      expect(resourcesOf('sqs:SendMessage')).toEqual(
+        sorted([
+          { 'Fn::GetAtt': [logicalId(pair.stateless, workOrderActions.reminder.deadLetterQueue), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(pair.stateless, agreements.expiry.deadLetterQueue), 'Arn'] },
+        ]),
+      );
+      expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(
         ['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
       );
-      expect(statements.find((s) => actionsOf(s).includes('sqs:SendMessage'))?.Resource).toEqual({
-        'Fn::GetAtt': [dlq, 'Arn'],
-      });
       expect(JSON.stringify(statements)).not.toContain(':*');
     });
 
@@ -234,9 +245,9 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       ]);
     });
 
-    it('are the only API function with Scheduler or PassRole rights', () => {
+    it('are, with the agreements API function, the only API functions with Scheduler or PassRole rights', () => {
       for (const [name, fn] of pair.stateless.api.functions) {
-        if (name === 'work-order-actions') continue;
+        if (name === 'work-order-actions' || name === 'agreements') continue;
         const actions = statementsOfRole(logicalId(pair.stateless, fn.role)).flatMap(actionsOf);
         expect(
           actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
@@ -245,7 +256,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       }
     });
 
-    it('acknowledge the schedule wildcard on that function only, with its reason', () => {
+    it('acknowledge the schedule wildcard on the scheduling functions only, with its reason', () => {
       const policies = Object.entries(template.toJSON().Resources as Record<string, CfnResource>).filter(
         ([, resource]) =>
           (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).some((rule) =>
@@ -253,10 +264,13 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
           ),
       );
 
-      expect(policies).toHaveLength(1);
-      expect(policies[0]?.[1].Properties?.Roles).toEqual([
-        { Ref: logicalId(pair.stateless, apiFunction().role) },
-      ]);
+      const agreementsApi = pair.stateless.api.functions.get('agreements');
+      expect(policies.map(([, policy]) => policy.Properties?.Roles).sort()).toEqual(
+        [
+          [{ Ref: logicalId(pair.stateless, apiFunction().role) }],
+          [{ Ref: logicalId(pair.stateless, (agreementsApi as NonNullable<typeof agreementsApi>).role) }],
+        ].sort(),
+      );
       const rule = policies[0]?.[1].Metadata?.cdk_nag?.rules_to_suppress?.find((r) =>
         r.id.includes(':scheduler:'),
       );

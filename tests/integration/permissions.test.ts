@@ -3,6 +3,7 @@ import { compose } from '../../functions/composition/application';
 import { basePorts } from '../../functions/composition/ports';
 import { MASTER_DATA_PERMISSIONS, type Permission } from '../../functions/domain/access/permissions';
 import { ROLES, type Role } from '../../functions/domain/access/principal';
+import { LocalAgreementExpiryScheduler, LocalScheduler } from '../../local/scheduler/local-scheduler';
 import { startTestApi, type TestApi } from '../helpers/api';
 
 let api: TestApi;
@@ -64,20 +65,65 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
   }),
   'inbound-mail:read': async () => ({ method: 'GET', path: '/inbound-mails' }),
   'scene-index:read': async () => ({ method: 'GET', path: '/scene-reindex-jobs' }),
+  'sales-order:read': async () => ({ method: 'GET', path: '/sales-orders' }),
+  'sales-order:write': async () => ({ method: 'POST', path: '/sales-orders', body: orderBody() }),
+  'agreement-rule:read': async () => ({ method: 'GET', path: '/agreement-rules' }),
+  'agreement-rule:write': async () => ({
+    method: 'POST',
+    path: '/agreement-rules',
+    body: { name: 'Services', subject: 'account', coverage: 'partial' },
+  }),
+  'agreement:read': async () => ({ method: 'GET', path: '/service-agreements' }),
+  'agreement:write': async () => ({ method: 'POST', path: '/service-agreements', body: agreementBody() }),
+  'agreement:activate': async () => {
+    const draft = await api.request('POST', '/service-agreements', { token: admin, body: agreementBody() });
+    return { method: 'POST', path: `/service-agreements/${draft.body.id}/activate`, body: { version: 1 } };
+  },
+  'agreement:generate': async () => {
+    const order = await api.request('POST', '/sales-orders', { token: admin, body: orderBody() });
+    return { method: 'POST', path: `/sales-orders/${order.body.id}/generate-agreements` };
+  },
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };
   },
 };
 
+/** An account and a service product every order and agreement probe refers to. */
+let accountId = '';
+let productId = '';
+const orderBody = () => ({ accountId, orderDate: '2026-01-15', lines: [{ productId, quantity: 2 }] });
+const agreementBody = () => ({
+  name: 'Probe agreement',
+  subject: 'account',
+  accountId,
+  startDate: '2026-01-01',
+  endDate: '2099-12-31',
+  coverage: 'partial',
+  lines: [{ productId, quantity: 3 }],
+});
+
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ agreementExpiry: new LocalAgreementExpiryScheduler(new LocalScheduler()) });
   admin = api.token('perm', 'perm-admin', 'crm-admin');
   await compose(basePorts(api.table)).masterData.tenants.create({
     id: 'perm',
     name: 'Perm',
     admin: { id: 'perm-admin', name: 'Admin', email: 'admin@perm.example' },
   });
+  const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'Buyer' } });
+  accountId = account.body.id as string;
+  const product = await api.request('POST', '/products', {
+    token: admin,
+    body: {
+      code: unique(),
+      name: 'Repair visit',
+      kind: 'service',
+      serviceType: 'non-recurring',
+      price: { amount: 9000, currency: 'EUR' },
+    },
+  });
+  productId = product.body.id as string;
 });
 afterAll(async () => api?.close());
 

@@ -1,8 +1,5 @@
 import {
-  ActionAfterCompletion,
-  CreateScheduleCommand,
   DeleteScheduleCommand,
-  FlexibleTimeWindowMode,
   ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
@@ -11,20 +8,11 @@ import {
   type ReminderDue,
   type ReminderScheduler,
   scheduleNameOf,
-  scheduleTimeOf,
 } from '../../domain/work-orders/reminder';
 import { type Config, required } from '../../shared/config';
+import { createOneTimeSchedule, type ScheduleTarget } from './one-time-schedule';
 
-export interface ReminderScheduleTarget {
-  /** The schedule group of the stack. */
-  group: string;
-  /** ARN of the reminder function. */
-  targetArn: string;
-  /** The role EventBridge Scheduler assumes to invoke it. */
-  roleArn: string;
-  /** Where Scheduler puts an invocation it could not make after its retries. */
-  deadLetterArn?: string;
-}
+export type ReminderScheduleTarget = ScheduleTarget;
 
 /** From the configuration the stack sets on the function that creates schedules. */
 export function reminderScheduleTarget(config: Config): ReminderScheduleTarget {
@@ -48,32 +36,19 @@ export class EventBridgeReminderScheduler implements ReminderScheduler {
   ) {}
 
   async schedule(reminder: Reminder): Promise<void> {
-    const target = this.target();
     const input: ReminderDue = {
       tenantId: reminder.tenantId,
       workOrderId: reminder.workOrderId,
       reminderId: reminder.id,
     };
-    await this.client.send(
-      new CreateScheduleCommand({
-        Name: scheduleNameOf(reminder),
-        GroupName: target.group,
-        Description: `Reminder ${reminder.id} of work order ${reminder.workOrderId} (tenant ${reminder.tenantId})`,
-        ScheduleExpression: `at(${scheduleTimeOf(reminder.at)})`,
-        ScheduleExpressionTimezone: 'UTC',
-        FlexibleTimeWindow: { Mode: FlexibleTimeWindowMode.OFF },
-        ActionAfterCompletion: ActionAfterCompletion.DELETE,
-        // A retried create with the same token is the same schedule, not a conflict.
-        ClientToken: reminder.id,
-        Target: {
-          Arn: target.targetArn,
-          RoleArn: target.roleArn,
-          Input: JSON.stringify(input),
-          RetryPolicy: { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 10 },
-          ...(target.deadLetterArn ? { DeadLetterConfig: { Arn: target.deadLetterArn } } : {}),
-        },
-      }),
-    );
+    await createOneTimeSchedule(this.client, this.target(), {
+      name: scheduleNameOf(reminder),
+      at: reminder.at,
+      description: `Reminder ${reminder.id} of work order ${reminder.workOrderId} (tenant ${reminder.tenantId})`,
+      input,
+      // A retried create with the same token is the same schedule, not a conflict.
+      clientToken: reminder.id,
+    });
   }
 
   async cancel(reminder: Reminder): Promise<void> {

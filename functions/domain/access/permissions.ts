@@ -36,6 +36,14 @@ export const MASTER_DATA_PERMISSIONS = {
   'mailbox:write': ['crm-admin'],
   'inbound-mail:read': ['crm-admin'],
   'scene-index:read': ['crm-admin'],
+  'sales-order:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
+  'sales-order:write': ['crm-admin', 'service-manager', 'integration'],
+  'agreement-rule:read': ['crm-admin', 'service-manager'],
+  'agreement-rule:write': ['crm-admin'],
+  'agreement:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
+  'agreement:write': ['crm-admin', 'service-manager'],
+  'agreement:activate': ['crm-admin', 'service-manager'],
+  'agreement:generate': ['crm-admin', 'service-manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;
@@ -60,7 +68,7 @@ export const SYSTEM_ACTOR_PERMISSIONS = {
     'customer:write',
   ],
   'service-plan': ['work-order:create', 'customer:read'],
-  workflow: ['work-order:comment', 'customer:read'],
+  workflow: ['work-order:comment', 'customer:read', 'agreement:generate'],
   'integration-client': ['work-order:create', 'customer:read'],
 } as const satisfies Record<SystemActorKind, readonly SystemPermission[]>;
 

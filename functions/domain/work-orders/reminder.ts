@@ -86,9 +86,6 @@ export interface ReminderScheduler {
 /** The name of a reminder's schedule: unique in the group, within Scheduler's 64 characters. */
 export const scheduleNameOf = (reminder: Pick<Reminder, 'id'>) => `reminder-${reminder.id}`;
 
-/** `2026-11-23T09:15:00.000Z` → `2026-11-23T09:15:00`, the form `at(...)` takes (with the time zone UTC). */
-export const scheduleTimeOf = (at: string) => new Date(at).toISOString().slice(0, 19);
-
 /**
  * The reminder mail. It says which work order and why, and no more: the
  * reminded user may not be allowed to read the whole work order.

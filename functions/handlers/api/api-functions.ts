@@ -1,3 +1,4 @@
+import { allAgreementRoutes } from './agreements/routes';
 import { productRoutes } from './catalog/routes';
 import { allCustomerRoutes } from './customers/routes';
 import type { RouteContract } from './http/route';
@@ -39,6 +40,7 @@ export const API_FUNCTIONS = {
     memoryMb: 1024,
     routes: Object.values(workOrderTransferRoutes),
   },
+  agreements: { entry: 'functions/handlers/api/agreements/handler.ts', routes: allAgreementRoutes },
   mail: {
     entry: 'functions/handlers/api/mail/handler.ts',
     // Testing rules and replaying parse a stored mail (up to SES's 40 MB).

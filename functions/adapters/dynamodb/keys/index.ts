@@ -1,3 +1,4 @@
+import { agreementKeys } from './agreements';
 import { customerKeys } from './customers';
 import { inboundMailKeys } from './inbound-mail';
 import { masterDataKeys } from './master-data';
@@ -22,6 +23,7 @@ export const keys = {
   ...inboundMailKeys,
   ...platformKeys,
   ...sceneIndexKeys,
+  ...agreementKeys,
 } as const;
 
 /** Attributes that are storage detail and never leave the adapter. */

@@ -11,7 +11,9 @@ export type MasterDataType =
   | 'PRODUCT'
   | 'SHARING_RULE'
   | 'WORK_ORDER_TYPE'
-  | 'MAILBOX';
+  | 'MAILBOX'
+  | 'SALES_ORDER'
+  | 'AGREEMENT_RULE';
 
 /** The tenant item and its master data: one sort-key prefix per entity type, in the tenant's partition. */
 export const masterDataKeys = {

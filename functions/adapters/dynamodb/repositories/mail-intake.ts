@@ -11,6 +11,7 @@ import { ConflictError, VersionConflictError } from '../../../domain/shared/erro
 import type { WriteEffects } from '../../../domain/shared/ports';
 import type { AttachmentList, WorkOrderAttachment } from '../../../domain/work-orders/attachments';
 import type { Clock } from '../../../shared/clock';
+import { readClaim } from '../claim-lookup';
 import type { TableContext } from '../client';
 import { inboundMailItem } from '../companions';
 import { addEffects } from '../effects';
@@ -111,16 +112,8 @@ export class DynamoInboundMailStore implements InboundMailStore {
     return { items: mails, nextCursor };
   }
 
-  async claimed(tenantId: string, scope: string, key: string): Promise<string | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({
-        TableName: this.table.tableName,
-        Key: keys.claim(tenantId, scope, key),
-        ConsistentRead: true,
-        ProjectionExpression: 'refersTo, pk',
-      }),
-    );
-    return Item ? String(Item.refersTo ?? '') : undefined;
+  claimed(tenantId: string, scope: string, key: string): Promise<string | undefined> {
+    return readClaim(this.table, tenantId, scope, key);
   }
 
   async record(mail: InboundMail, effects: WriteEffects): Promise<void> {

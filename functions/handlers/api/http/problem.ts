@@ -59,13 +59,14 @@ export function problem(
   correlationId: string,
   extensions: Record<string, unknown> = {},
 ): Problem {
+  // Extensions never replace the members RFC 9457 defines (a conflict's `status` detail would break the answer).
   return {
+    ...extensions,
     type: 'about:blank',
     title: TITLE[status] ?? 'Error',
     status,
     detail,
     correlationId,
-    ...extensions,
   };
 }
 

@@ -1,0 +1,139 @@
+import type { Agreement, AgreementView } from '../../../domain/agreements/agreement';
+import { isCounted } from '../../../domain/agreements/agreement';
+import type { AgreementRule } from '../../../domain/agreements/agreement-rule';
+import { type LedgerEntry, ledgerOf } from '../../../domain/agreements/ledger';
+import type { AgreementRepository } from '../../../domain/agreements/ports';
+import type { SalesOrder } from '../../../domain/agreements/sales-order';
+import type { Page, PageRequest } from '../../../domain/shared/entity';
+import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
+import type { WriteEffects } from '../../../domain/shared/ports';
+import type { Clock } from '../../../shared/clock';
+import type { TableContext } from '../client';
+import { addEffects } from '../effects';
+import { keys } from '../keys';
+import { MasterDataStore, toEntity } from '../master-data-store';
+import { queryAll, queryPage } from '../query';
+import { Transaction } from '../transaction';
+
+export class SalesOrderRepository extends MasterDataStore<SalesOrder> {
+  constructor(table: TableContext, clock: Clock) {
+    super(table, { resource: 'SalesOrder', type: 'SALES_ORDER' }, clock);
+  }
+}
+
+/** Most rules a tenant keeps: each order is matched against all of them. */
+export const MAX_AGREEMENT_RULES = 200;
+
+export class AgreementRuleRepository extends MasterDataStore<AgreementRule> {
+  constructor(table: TableContext, clock: Clock) {
+    super(table, { resource: 'AgreementRule', type: 'AGREEMENT_RULE' }, clock);
+  }
+
+  /** Every rule, in the order they were made (ids are ULIDs). */
+  async all(tenantId: string): Promise<AgreementRule[]> {
+    const items = await queryAll(this.table, keys.masterDataList(tenantId, 'AGREEMENT_RULE'));
+    return items.slice(0, MAX_AGREEMENT_RULES).map((item) => toEntity<AgreementRule>(item));
+  }
+}
+
+const AGREEMENT = 'ServiceAgreement';
+const LINE_LEDGER = 'AgreementLineLedger';
+
+/**
+ * Agreements as item collections: the agreement, one count item per counted
+ * line (created with it, moved only by redemptions and releases), and the
+ * ledger entries.
+ */
+export class DynamoAgreementRepository implements AgreementRepository {
+  constructor(
+    private readonly table: TableContext,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(tenantId: string, id: string): Promise<AgreementView | undefined> {
+    const items = await queryAll(this.table, keys.agreementWithLines(tenantId, id));
+    const header = items.find((item) => item.entityType === AGREEMENT);
+    if (!header) return undefined;
+    const agreement = toEntity<Agreement>(header);
+    const counts = new Map(
+      items
+        .filter((item) => item.entityType === LINE_LEDGER)
+        .map((item) => [
+          String(item.lineId),
+          item as { quantity: number; redeemed: number; released: number },
+        ]),
+    );
+    return {
+      ...agreement,
+      lines: agreement.lines.map((line) => {
+        const count = counts.get(line.id);
+        return count ? { ...line, ledger: ledgerOf(count) } : line;
+      }),
+    };
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<Agreement>> {
+    return this.page(keys.agreements(tenantId), page);
+  }
+
+  async listForAccount(tenantId: string, accountId: string, page: PageRequest): Promise<Page<Agreement>> {
+    return this.page(keys.agreementsOfAccount(tenantId, accountId), page);
+  }
+
+  async create(agreement: Agreement, effects?: WriteEffects): Promise<void> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.put(
+      this.toItem(agreement),
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Agreement ${agreement.id} already exists`),
+    );
+    for (const line of agreement.lines.filter(isCounted)) {
+      tx.put(
+        {
+          ...keys.agreementLine(agreement.tenantId, agreement.id, line.id),
+          entityType: LINE_LEDGER,
+          agreementId: agreement.id,
+          lineId: line.id,
+          quantity: line.quantity,
+          redeemed: 0,
+          released: 0,
+        },
+        'attribute_not_exists(pk)',
+        () => new ConflictError(`Line ${line.id} of agreement ${agreement.id} already exists`),
+      );
+    }
+    addEffects(tx, agreement.tenantId, effects, this.clock, { resourceType: AGREEMENT, resource: agreement });
+    await tx.commit();
+  }
+
+  async update(previous: Agreement, next: Agreement, effects?: WriteEffects): Promise<void> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.put(
+      this.toItem(next),
+      'version = :expected',
+      () => new VersionConflictError(AGREEMENT, previous.id, previous.version),
+      { ':expected': previous.version },
+    );
+    addEffects(tx, next.tenantId, effects, this.clock);
+    await tx.commit();
+  }
+
+  async entries(tenantId: string, agreementId: string, lineId: string): Promise<LedgerEntry[]> {
+    const items = await queryAll(this.table, keys.ledgerEntries(tenantId, agreementId, lineId));
+    return items.map((item) => toEntity<LedgerEntry>(item)).sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  private async page(query: Parameters<typeof queryPage>[1], page: PageRequest): Promise<Page<Agreement>> {
+    const { items, nextCursor } = await queryPage(this.table, query, page);
+    return { items: items.map((item) => toEntity<Agreement>(item)), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  private toItem(agreement: Agreement): Record<string, unknown> {
+    return {
+      ...agreement,
+      ...keys.agreement(agreement.tenantId, agreement.id),
+      ...keys.agreementIndexes(agreement.tenantId, agreement),
+      entityType: AGREEMENT,
+    };
+  }
+}
