@@ -1,8 +1,10 @@
+import { activeAgreementsOf } from '../adapters/dynamodb/account-agreements';
 import { agreementServices } from './agreements';
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
 import { workOrderTransfer } from './work-order-transfer';
+import type { WorkOrderApplication } from './work-orders';
 import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
 
 /**
@@ -32,6 +34,9 @@ export function compose(ports: Ports) {
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,
+    /** What the account summary shows of the account's agreements. */
+    activeAgreements: (tenantId: string, accountId: string) =>
+      activeAgreementsOf(ports.table, tenantId, accountId),
     get masterData() {
       return masterData();
     },
@@ -60,3 +65,9 @@ export function compose(ports: Ports) {
 }
 
 export type Application = ReturnType<typeof compose>;
+
+/**
+ * Locally every API handler is built from the whole application, so it must
+ * offer what each narrower one takes: this fails to compile when it does not.
+ */
+export const asWorkOrderApplication = (app: Application): WorkOrderApplication => app;

@@ -1,3 +1,4 @@
+import { activeAgreementsOf } from '../adapters/dynamodb/account-agreements';
 import { DynamoOrganisationDirectory } from '../adapters/dynamodb/organisation-directory';
 import {
   DynamoMailClaims,
@@ -149,6 +150,9 @@ export function workOrderApplication(ports: Ports) {
       accounts: accountService(ports, repositories),
     },
     workOrders: workOrderServices(ports, repositories),
+    /** What the account summary shows of the account's agreements. */
+    activeAgreements: (tenantId: string, accountId: string) =>
+      activeAgreementsOf(ports.table, tenantId, accountId),
     idempotency: idempotencyStore(ports),
   };
 }

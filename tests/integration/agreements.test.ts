@@ -372,6 +372,30 @@ describe('service agreements created directly', () => {
     ).toBe('not-active');
   });
 
+  it("show on the account's summary while active, and only then", async () => {
+    const summary = async () =>
+      ((await get(`/accounts/${accountId}/summary`)).body.activeAgreements as { id: string }[]).map(
+        (a) => a.id,
+      );
+    const created = await draft({ name: 'Summary care', endDate: '2030-09-30' });
+    expect(await summary()).not.toContain(created.body.id);
+    await post(`/service-agreements/${created.body.id}/activate`, { version: 1 });
+    expect(await summary()).toContain(created.body.id);
+    const headline = ((await get(`/accounts/${accountId}/summary`)).body.activeAgreements as Body[]).find(
+      (a) => a.id === created.body.id,
+    );
+    expect(headline).toEqual({
+      id: created.body.id,
+      name: 'Summary care',
+      subject: { kind: 'account', accountId },
+      startDate: '2030-01-01',
+      endDate: '2030-09-30',
+      coverage: 'partial',
+    });
+    await scheduler.advanceTo(new Date('2030-10-01T00:00:01Z'));
+    expect(await summary()).not.toContain(created.body.id);
+  });
+
   it('cannot be activated once their last day has passed', async () => {
     const created = await draft({ startDate: '2029-01-01', endDate: '2029-12-31' });
     const refused = await post(`/service-agreements/${created.body.id}/activate`, { version: 1 });

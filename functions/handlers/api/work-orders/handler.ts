@@ -64,12 +64,19 @@ export function createHandler(app: WorkOrderApplication) {
       implement(routes.accountSummary, async ({ principal, params }) => {
         const account = await accounts.get(principal, params.id);
         authorize(principal, 'customer:read');
-        const [contacts, devices, recent] = await Promise.all([
+        const [contacts, devices, recent, agreements] = await Promise.all([
           repositories.contacts.ofAccount(principal.tenantId, account.id, { limit: 100 }),
           repositories.devices.ofAccount(principal.tenantId, account.id, { limit: 100 }),
           workOrders.accountHistory(principal, account.id, 10),
+          app.activeAgreements(principal.tenantId, account.id),
         ]);
-        return { account, contacts: contacts.items, devices: devices.items, recentWorkOrders: recent };
+        return {
+          account,
+          contacts: contacts.items,
+          devices: devices.items,
+          recentWorkOrders: recent,
+          activeAgreements: agreements,
+        };
       }),
       ...masterDataImplementations(sharingRuleRoutes, sharingRules),
       ...masterDataImplementations(workOrderTypeRoutes, workOrderTypes),

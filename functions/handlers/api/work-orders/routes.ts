@@ -255,7 +255,7 @@ export const workOrderRoutes = {
     path: '/accounts/{id}/summary',
     operationId: 'getAccountSummary',
     summary:
-      'What staff see on choosing an account: the account, its contacts and devices, its last 10 work orders',
+      'What staff see on choosing an account: the account, its contacts and devices, its last 10 work orders, its active agreements',
     tag: TAG,
     params: idParams,
     response: z.object({
@@ -263,6 +263,16 @@ export const workOrderRoutes = {
       contacts: z.array(contactSchema),
       devices: z.array(deviceSchema),
       recentWorkOrders: z.array(workOrderSummarySchema),
+      activeAgreements: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          subject: z.object({ kind: z.string(), accountId: z.string(), deviceId: z.optional(z.string()) }),
+          startDate: z.string(),
+          endDate: z.string(),
+          coverage: z.string(),
+        }),
+      ),
     }),
     status: 200,
   }),
