@@ -7,6 +7,7 @@ import {
 import { AgreementGeneration } from '../domain/agreements/agreement-generation';
 import { agreementRuleRules } from '../domain/agreements/agreement-rule';
 import { AgreementService } from '../domain/agreements/agreement-service';
+import { LedgerAudit } from '../domain/agreements/ledger-audit';
 import type { AgreementExpiryScheduler } from '../domain/agreements/ports';
 import { SalesOrderService } from '../domain/agreements/sales-order-service';
 import { MasterDataService } from '../domain/shared/master-data-service';
@@ -49,7 +50,7 @@ export function agreementServices(
       { orders, accounts: master.accounts, rules, claims: new DynamoClaimLookup(ports.table) },
       agreements,
     ),
-    ledger: agreementRepository,
+    ledgerAudit: new LedgerAudit(agreementRepository),
   };
 }
 

@@ -1,4 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { execFile } from 'node:child_process';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { DomainEvent } from '../../functions/domain/shared/events';
@@ -412,5 +413,62 @@ describe('service agreements created directly', () => {
       (await post(`/service-agreements/${created.body.id}/activate`, { version: 1 }, stranger)).status,
     ).toBe(404);
     expect((await get(`/service-agreements?accountId=${accountId}`, stranger)).body.items).toEqual([]);
+  });
+});
+
+describe('npm run ledger:check', () => {
+  const run = (tenant: string) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'bin/ledger-check.ts',
+          '--region',
+          'local',
+          '--table',
+          api.table.tableName,
+          '--tenant',
+          tenant,
+          '--endpoint',
+          api.table.endpoint,
+        ],
+        { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+        (error, stdout) => resolve({ code: error ? (error.code as number) : 0, out: stdout }),
+      );
+    });
+
+  it('finds every ledger of a tenant in order, then names a count its entries do not back', async () => {
+    const clean = await run('agr');
+    expect(clean.code, clean.out).toBe(0);
+    expect(clean.out).toMatch(/Every ledger adds up/);
+    const victim = (
+      await post('/service-agreements', {
+        name: 'Tampered',
+        subject: 'account',
+        accountId,
+        startDate: '2030-01-01',
+        endDate: '2030-12-31',
+        coverage: 'partial',
+        lines: [{ productId: products.repair, quantity: 2 }],
+      })
+    ).body;
+    await api.table.client.send(
+      new UpdateCommand({
+        TableName: api.table.tableName,
+        Key: keys.agreementLine('agr', victim.id, '1'),
+        UpdateExpression: 'SET redeemed = :r',
+        ExpressionAttributeValues: { ':r': 3 },
+      }),
+    );
+    const report = await api.app.agreements.ledgerAudit.check('agr', 5);
+    expect(report.discrepancies).toEqual([
+      { agreementId: victim.id, lineId: '1', problem: 'redeemed 3 but entries redeem 0' },
+      { agreementId: victim.id, lineId: '1', problem: 'remaining -1 is below zero' },
+    ]);
+    const dirty = await run('agr');
+    expect(dirty.code).toBe(1);
+    expect(dirty.out).toContain(`agreement ${victim.id} line 1: redeemed 3 but entries redeem 0`);
   });
 });
