@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addMonths, coversDay, expiryAtOf, termEnd } from '../../functions/domain/agreements/agreement';
+import type { AgreementGeneration } from '../../functions/domain/agreements/agreement-generation';
 import type { AgreementRule } from '../../functions/domain/agreements/agreement-rule';
+import type { AgreementService } from '../../functions/domain/agreements/agreement-service';
 import { planAgreements } from '../../functions/domain/agreements/generate-agreements';
 import { checkLedger, type LedgerEntry, ledgerOf } from '../../functions/domain/agreements/ledger';
 import type { SalesOrder, SalesOrderLine } from '../../functions/domain/agreements/sales-order';
 import type { Account } from '../../functions/domain/customers/account';
+import { createAgreementGenerator } from '../../functions/handlers/events/agreement-generator';
+import { createAgreementExpiryHandler } from '../../functions/handlers/schedules/agreement-expiry';
+import { createLogger } from '../../functions/shared/logger';
 
 const base = {
   tenantId: 't',
@@ -194,5 +200,41 @@ describe('the ledger of a counted line', () => {
         (d) => d.problem,
       ),
     ).toEqual(['release of c2#s undoes more than was redeemed']);
+  });
+});
+
+describe('the example events of the agreement functions (npm run invoke)', () => {
+  const example = (path: string) =>
+    JSON.parse(readFileSync(new URL(`../../events/${path}`, import.meta.url), 'utf8'));
+  const quiet = createLogger({}, () => undefined);
+
+  it('reach the generator as a SalesOrderCreated event naming its order', async () => {
+    const asked: string[] = [];
+    const generation = {
+      generate: async (actor: { tenantId: string; system?: string }, orderId: string) => {
+        asked.push(`${actor.tenantId}/${actor.system}/${orderId}`);
+        return { salesOrderId: orderId, created: [], existing: [], skipped: [] };
+      },
+    } as unknown as AgreementGeneration;
+    await createAgreementGenerator(generation, quiet)(
+      example('eventbridge/sales-order-created.json'),
+      {} as never,
+    );
+    expect(asked).toEqual(['demo/workflow/01KQ0000000000000000000S01']);
+  });
+
+  it('reach the expiry as the schedule input it is given', async () => {
+    const due: unknown[] = [];
+    const agreements = {
+      expire: async (input: unknown) => (due.push(input), 'unknown'),
+    } as unknown as AgreementService;
+    await createAgreementExpiryHandler(agreements, quiet)(
+      example('scheduler/agreement-expiry-due.json'),
+      {} as never,
+    );
+    expect(due).toEqual([{ tenantId: 'demo', agreementId: '01KQ0000000000000000000A01' }]);
+    await expect(
+      createAgreementExpiryHandler(agreements, quiet)({ tenantId: 'demo' }, {} as never),
+    ).rejects.toThrow('Not an agreement expiry');
   });
 });
