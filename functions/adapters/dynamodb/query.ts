@@ -17,7 +17,7 @@ export async function queryPage(
   table: TableContext,
   query: KeyQuery,
   page: PageRequest,
-  options: { projection?: string[]; newestFirst?: boolean } = {},
+  options: { projection?: string[]; newestFirst?: boolean; consistent?: boolean } = {},
 ): Promise<Page<Record<string, unknown>>> {
   const pkName = query.index ? `${query.index}pk` : 'pk';
   const skName = query.index ? `${query.index}sk` : 'sk';
@@ -41,6 +41,8 @@ export async function queryPage(
       ProjectionExpression: options.projection?.map((_, i) => `#p${i}`).join(', '),
       Limit: page.limit,
       ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+      // Only the table's own key conditions can be read strongly consistent; an index is always eventual.
+      ...(options.consistent && !query.index ? { ConsistentRead: true } : {}),
       ExclusiveStartKey: decodeCursor(page.cursor, { [pkName]: query.pk, [skName]: { prefix } }),
     }),
   );
@@ -51,7 +53,7 @@ export async function queryPage(
 export async function queryAll(
   table: TableContext,
   query: KeyQuery,
-  options: { projection?: string[]; pageSize?: number } = {},
+  options: { projection?: string[]; pageSize?: number; consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: string | undefined;

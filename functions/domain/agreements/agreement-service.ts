@@ -16,10 +16,12 @@ import {
   type AgreementView,
   type CreateAgreementInput,
   dateOf,
+  isCounted,
   recordTypeOf,
 } from './agreement';
 import { type AgreementEventType, agreementEvent } from './events';
 import type { AgreementDraft } from './generate-agreements';
+import { ledgerOf } from './ledger';
 import type { AgreementExpiryDue, AgreementExpiryScheduler, AgreementRepository } from './ports';
 
 export interface AgreementRepositories {
@@ -85,7 +87,13 @@ export class AgreementService {
       claims,
       events: [this.event('AgreementCreated', agreement, actor)],
     });
-    return (await this.repos.agreements.get(actor.tenantId, agreement.id)) as AgreementView;
+    const fresh = { quantity: 0, redeemed: 0, released: 0 };
+    return {
+      ...agreement,
+      lines: agreement.lines.map((line) =>
+        isCounted(line) ? { ...line, ledger: ledgerOf({ ...fresh, quantity: line.quantity }) } : line,
+      ),
+    };
   }
 
   async get(actor: Actor, id: string): Promise<AgreementView> {

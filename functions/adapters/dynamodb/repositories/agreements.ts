@@ -21,18 +21,17 @@ export class SalesOrderRepository extends MasterDataStore<SalesOrder> {
   }
 }
 
-/** Most rules a tenant keeps: each order is matched against all of them. */
-export const MAX_AGREEMENT_RULES = 200;
-
 export class AgreementRuleRepository extends MasterDataStore<AgreementRule> {
   constructor(table: TableContext, clock: Clock) {
     super(table, { resource: 'AgreementRule', type: 'AGREEMENT_RULE' }, clock);
   }
 
-  /** Every rule, in the order they were made (ids are ULIDs). */
+  /** Every rule, in the order they were made (ids are ULIDs): each order is matched against all of them. */
   async all(tenantId: string): Promise<AgreementRule[]> {
-    const items = await queryAll(this.table, keys.masterDataList(tenantId, 'AGREEMENT_RULE'));
-    return items.slice(0, MAX_AGREEMENT_RULES).map((item) => toEntity<AgreementRule>(item));
+    const items = await queryAll(this.table, keys.masterDataList(tenantId, 'AGREEMENT_RULE'), {
+      consistent: true,
+    });
+    return items.map((item) => toEntity<AgreementRule>(item));
   }
 }
 
@@ -51,7 +50,7 @@ export class DynamoAgreementRepository implements AgreementRepository {
   ) {}
 
   async get(tenantId: string, id: string): Promise<AgreementView | undefined> {
-    const items = await queryAll(this.table, keys.agreementWithLines(tenantId, id));
+    const items = await queryAll(this.table, keys.agreementWithLines(tenantId, id), { consistent: true });
     const header = items.find((item) => item.entityType === AGREEMENT);
     if (!header) return undefined;
     const agreement = toEntity<Agreement>(header);
@@ -119,7 +118,9 @@ export class DynamoAgreementRepository implements AgreementRepository {
   }
 
   async entries(tenantId: string, agreementId: string, lineId: string): Promise<LedgerEntry[]> {
-    const items = await queryAll(this.table, keys.ledgerEntries(tenantId, agreementId, lineId));
+    const items = await queryAll(this.table, keys.ledgerEntries(tenantId, agreementId, lineId), {
+      consistent: true,
+    });
     return items.map((item) => toEntity<LedgerEntry>(item)).sort((a, b) => a.at.localeCompare(b.at));
   }
 
