@@ -226,7 +226,10 @@ describe('the example events of the agreement functions (npm run invoke)', () =>
   it('reach the expiry as the schedule input it is given', async () => {
     const due: unknown[] = [];
     const agreements = {
-      expire: async (input: unknown) => (due.push(input), 'unknown'),
+      expire: async (input: unknown) => {
+        due.push(input);
+        return 'unknown';
+      },
     } as unknown as AgreementService;
     await createAgreementExpiryHandler(agreements, quiet)(
       example('scheduler/agreement-expiry-due.json'),
