@@ -139,18 +139,7 @@ export class AgreementService {
         endDate: agreement.endDate,
       });
     await this.expiry.schedule(agreement);
-    const now = this.now();
-    const previous = stored(agreement);
-    const next: Agreement = {
-      ...previous,
-      status: 'active',
-      activatedAt: now,
-      version: previous.version + 1,
-      updatedAt: now,
-    };
-    await this.repos.agreements.update(previous, next, {
-      events: [this.event('AgreementActivated', next, actor)],
-    });
+    const next = await this.transition(agreement, 'active', 'AgreementActivated', actor);
     return { ...agreement, ...next, lines: agreement.lines };
   }
 
@@ -163,20 +152,29 @@ export class AgreementService {
     if (!agreement) return 'unknown';
     if (agreement.status !== 'active') return 'not-active';
     if (dateOf(this.context.clock.now()) <= agreement.endDate) return 'not-ended';
+    const actor: Actor = { tenantId: due.tenantId, system: 'workflow', id: 'agreement-expiry' };
+    await this.transition(agreement, 'non-warranty', 'AgreementExpired', actor);
+    return 'expired';
+  }
+
+  /** Moves the agreement to a status, stamped with when, by a write conditional on the version read. */
+  private async transition(
+    agreement: AgreementView,
+    status: 'active' | 'non-warranty',
+    type: 'AgreementActivated' | 'AgreementExpired',
+    actor: Actor,
+  ): Promise<Agreement> {
     const now = this.now();
     const previous = stored(agreement);
     const next: Agreement = {
       ...previous,
-      status: 'non-warranty',
-      expiredAt: now,
+      status,
+      ...(status === 'active' ? { activatedAt: now } : { expiredAt: now }),
       version: previous.version + 1,
       updatedAt: now,
     };
-    const actor: Actor = { tenantId: due.tenantId, system: 'workflow', id: 'agreement-expiry' };
-    await this.repos.agreements.update(previous, next, {
-      events: [this.event('AgreementExpired', next, actor)],
-    });
-    return 'expired';
+    await this.repos.agreements.update(previous, next, { events: [this.event(type, next, actor)] });
+    return next;
   }
 
   /** The lines of a directly created agreement, or a 400 naming every reference that is wrong. */
