@@ -178,7 +178,7 @@ export async function mailBench(table: TableContext, m: ReturnType<typeof meter>
   );
   rows.push(
     `DynamoDB Local's own ceiling in this run, 4 writers: ${large.toFixed(0)} TransactWriteItems/s of 10 items, ` +
-      `${small.toFixed(0)}/s of 2 (it runs transactions one at a time). A new plain mail needs one of each size ` +
+      `${small.toFixed(0)}/s of 2 (it runs transactions one at a time). A new plain mail needs one of 10 items ` +
       `and two of 2, so no caller can decide more than ${ceiling.toFixed(0)} plain mails/s on it; ` +
       `the 4-sender plain run reached ${(((results.at(-1)?.mails ?? 0) / (results.at(-1)?.seconds ?? 1) / ceiling) * 100).toFixed(0)} % of that.\n`,
   );
