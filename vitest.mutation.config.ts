@@ -9,6 +9,9 @@ import base from './vitest.config';
 export default defineConfig({
   test: {
     ...base.test,
+    // Instrumented for per-test coverage and sharing two cores, the slowest suites need far longer than in CI.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     projects: (base.test?.projects ?? []).filter(
       (project) => !(typeof project === 'object' && 'test' in project && project.test?.name === 'infra'),
     ),
