@@ -34,6 +34,10 @@ export const EVENT_FUNCTIONS = {
     entry: 'functions/handlers/schedules/agreement-expiry.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per activated agreement)',
   },
+  'consumption-steps': {
+    entry: 'functions/handlers/workflows/consumption-steps.ts',
+    trigger: 'Step Functions (every step of the consumption-billing state machine)',
+  },
   reminder: {
     entry: 'functions/handlers/schedules/reminder.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per reminder)',

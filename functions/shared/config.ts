@@ -35,6 +35,8 @@ export const configSchema = z.object({
   MAIL_DOMAIN: optionalText,
   /** The secret that signs reply tokens (Secrets Manager). */
   THREAD_TOKEN_SECRET_ARN: optionalText,
+  /** The consumption-billing state machine the consumption API starts and resumes. */
+  CONSUMPTION_STATE_MACHINE_ARN: optionalText,
   /**
    * How long after an organisation change the scene re-filing walks the work orders (default 60 s:
    * longer than any write that may have read the chart before the change can take).

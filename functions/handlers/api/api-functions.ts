@@ -1,5 +1,6 @@
 import { allAgreementRoutes } from './agreements/routes';
 import { productRoutes } from './catalog/routes';
+import { allConsumptionRoutes } from './consumption/routes';
 import { allCustomerRoutes } from './customers/routes';
 import type { RouteContract } from './http/route';
 import { allMailRoutes } from './mail/routes';
@@ -41,6 +42,7 @@ export const API_FUNCTIONS = {
     routes: Object.values(workOrderTransferRoutes),
   },
   agreements: { entry: 'functions/handlers/api/agreements/handler.ts', routes: allAgreementRoutes },
+  consumption: { entry: 'functions/handlers/api/consumption/handler.ts', routes: allConsumptionRoutes },
   mail: {
     entry: 'functions/handlers/api/mail/handler.ts',
     // Testing rules and replaying parse a stored mail (up to SES's 40 MB).

@@ -1,0 +1,3 @@
+import type { RouteContract } from '../http/route';
+
+export const allConsumptionRoutes: RouteContract[] = [];
