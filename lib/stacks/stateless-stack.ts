@@ -25,6 +25,7 @@ import { DomainEventBus } from '../constructs/event-bus';
 import { ServiceApi } from '../constructs/http-api';
 import { InboundMail } from '../constructs/inbound-mail';
 import { type AgreementResources, createAgreements } from './agreements';
+import { type ConsumptionResources, createConsumption } from './consumption';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
 import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
@@ -63,9 +64,9 @@ const DEPLOYED_LOGICAL_IDS = new DeployedLogicalIds(STATELESS_MOVED_PATHS);
 
 /**
  * The code and its wiring: the HTTP API and its Lambdas, the event bus, the
- * outbox publisher, the identity provisioner, the work-order actions and, where
- * SES receives mail, inbound mail. Holds no data of its own, so it can be
- * destroyed and redeployed at will.
+ * outbox publisher, the identity provisioner, the work-order actions, the
+ * consumption-billing state machine and, where SES receives mail, inbound
+ * mail. Holds no data of its own, so it can be destroyed and redeployed at will.
  */
 export class StatelessStack extends Stack {
   readonly settings: RegionSettings;
@@ -76,6 +77,7 @@ export class StatelessStack extends Stack {
   readonly sceneIndexer: AsyncFunction;
   readonly workOrderActions: WorkOrderActionResources;
   readonly agreements: AgreementResources;
+  readonly consumption: ConsumptionResources;
   /** Only where `settings.sesReceiving`. */
   readonly inboundMail: InboundMail | undefined;
 
@@ -129,6 +131,7 @@ export class StatelessStack extends Stack {
       table: stateful.table,
       schedules: this.workOrderActions.reminderSchedules,
     });
+    this.consumption = createConsumption(this, { api: this.api, table: stateful.table });
     this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +12,7 @@ import { AsyncFunction, type AsyncFunctionProps } from '../../lib/constructs/asy
 import { DomainEventBus } from '../../lib/constructs/event-bus';
 import { ScheduleGroup } from '../../lib/constructs/schedule-group';
 import { ServiceFunction } from '../../lib/constructs/service-function';
+import { StandardStateMachine, type StandardStateMachineProps } from '../../lib/constructs/state-machine';
 import { DeployedLogicalIds } from '../../lib/stacks/deployed-logical-ids';
 import { TEST_ACCOUNT } from './synth';
 
@@ -248,6 +252,116 @@ describe('ScheduleGroup', () => {
         'Fn::GetAtt': [logicalIdOf(stack, target.deadLetterQueue), 'Arn'],
       });
     }
+  });
+});
+
+describe('StandardStateMachine', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder as an ASL file spells it
+  const WORKER = '${Worker}';
+  /** A one-step definition whose task runs the function substituted for WORKER. */
+  const definitionFile = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'state-machine-')), 'flow.asl.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        StartAt: 'Work',
+        States: {
+          Work: { Type: 'Task', Resource: WORKER, Next: 'Done' },
+          Done: { Type: 'Fail', Error: 'WorkRefused' },
+        },
+      }),
+    );
+    return file;
+  };
+  const machine = (
+    stack: Stack,
+    overrides: (worker: ServiceFunction) => Partial<StandardStateMachineProps>,
+  ) => {
+    const worker = new ServiceFunction(stack, 'Worker', { entry: EVENT_FUNCTIONS.reminder.entry });
+    const props: StandardStateMachineProps = {
+      definitionFile: definitionFile(),
+      definitionSubstitutions: { Worker: worker.function.functionArn },
+      invokes: [worker.function],
+      arnVariable: 'CONSUMPTION_STATE_MACHINE_ARN',
+      purpose: 'Work',
+      ...overrides(worker),
+    };
+    return { worker, stateMachine: new StandardStateMachine(stack, 'Flow', props) };
+  };
+  const statementsOf = (template: Template, stack: Stack, role: Construct) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === logicalIdOf(stack, role)))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+
+  it('fails the synth on a placeholder without a value and on a value without a placeholder', () => {
+    expect(() => machine(unbundledStack(), () => ({ definitionSubstitutions: {} }))).toThrow(
+      /no substitution for Worker/,
+    );
+    expect(() =>
+      machine(unbundledStack(), (worker) => ({
+        definitionSubstitutions: { Worker: worker.function.functionArn, Wroker: 'x' },
+      })),
+    ).toThrow(/has no placeholder Wroker/);
+  });
+
+  it('lets its role invoke the functions it runs and no other', () => {
+    const stack = unbundledStack();
+    const other = new ServiceFunction(stack, 'Other', { entry: EVENT_FUNCTIONS.reminder.entry });
+    const { worker, stateMachine } = machine(stack, () => ({}));
+    const template = Template.fromStack(stack);
+    const workerArn = { 'Fn::GetAtt': [logicalIdOf(stack, worker.function), 'Arn'] };
+
+    const invoking = statementsOf(template, stack, stateMachine.stateMachine.role).filter((s) =>
+      [s.Action].flat().includes('lambda:InvokeFunction'),
+    );
+    expect(invoking.flatMap((s) => [s.Resource].flat())).toEqual(
+      expect.arrayContaining([workerArn, { 'Fn::Join': ['', [workerArn, ':$LATEST']] }]),
+    );
+    expect(JSON.stringify(invoking)).not.toContain(logicalIdOf(stack, other.function));
+    expect(JSON.stringify(invoking)).not.toContain('*');
+  });
+
+  it('tells a function it lets start executions the ARN under the variable it was given', () => {
+    const stack = unbundledStack();
+    const { stateMachine } = machine(stack, () => ({}));
+    const starter = new ServiceFunction(stack, 'Starter', { entry: EVENT_FUNCTIONS.reminder.entry });
+    const responder = new ServiceFunction(stack, 'Responder', { entry: EVENT_FUNCTIONS.reminder.entry });
+    stateMachine.allowStarting(starter);
+    stateMachine.allowTaskResponses(responder);
+    const template = Template.fromStack(stack);
+    const arn = { Ref: logicalIdOf(stack, stateMachine.stateMachine) };
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack, starter.role), 'Arn'] },
+      Environment: { Variables: Match.objectLike({ CONSUMPTION_STATE_MACHINE_ARN: arn }) },
+    });
+    const startActions = statementsOf(template, stack, starter.role).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('states:')),
+    );
+    expect(startActions).toEqual([
+      expect.objectContaining({ Action: 'states:StartExecution', Resource: arn }),
+    ]);
+    const responses = statementsOf(template, stack, responder.role).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('states:')),
+    );
+    expect(responses.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+      'states:SendTaskSuccess',
+    ]);
+    expect(responses.map((s) => s.Resource)).toEqual([arn]);
+  });
+
+  it("names the definition's own Fail states in the failure alarm", () => {
+    const stack = unbundledStack();
+    machine(stack, () => ({}));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      AlarmDescription: Match.stringLikeRegexp('failed with WorkRefused took a path'),
+    });
   });
 });
 
