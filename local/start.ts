@@ -7,6 +7,7 @@ import { startApiServer } from './api-server';
 import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
 import { LocalStreamPoller } from './bus/stream-poller';
+import { subscribeAgreementProducts } from './consumption';
 import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
 import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
@@ -73,6 +74,8 @@ async function main() {
     });
     subscribeWorkOrderMailer(bus, local.app, logger);
     wireAgreementFunctions(bus, local.scheduler, local.app, logger);
+    subscribeAgreementProducts(bus, local.app, logger);
+    stops.push(() => local.consumption.machine.stop());
     // Locally no write outlives a few seconds: a short grace is as safe as AWS's minute.
     subscribeSceneIndexer(bus, local.app.ports, logger, { graceMs: 2_000 });
     local.scheduler.start();
@@ -104,6 +107,7 @@ Field service backend, running locally
   Mail intake    smtp://127.0.0.1:${smtp.port}   (mail for a mailbox: POST /mailboxes first; raw mail in ${local.mailFolder.dir})
   Outbox (mail)  ${local.outbox.dir}   (one .eml per mail sent)
   Scheduler      ${join(STATE_DIR, 'schedules.json')}
+  State machine  consumption-billing on the local interpreter (executions in memory: a restart ends waiting ones)
   Clock          ${local.clock.now().toISOString()}   (npm start -- --now <ISO> moves it, for the domain and the scheduler alike)
 
 Get a token:   npm run token -- --tenant demo --user u-admin --role crm-admin

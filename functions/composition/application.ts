@@ -1,5 +1,6 @@
 import { activeAgreementsOf } from '../adapters/dynamodb/account-agreements';
 import { agreementServices } from './agreements';
+import { consumptionServices } from './consumption';
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
@@ -31,6 +32,7 @@ export function compose(ports: Ports) {
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const mailIntake = once(() => mailIntakeServices(ports, repositories()));
   const agreements = once(() => agreementServices(ports, repositories()));
+  const consumption = once(() => consumptionServices(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,
@@ -57,6 +59,9 @@ export function compose(ports: Ports) {
     },
     get agreements() {
       return agreements();
+    },
+    get consumption() {
+      return consumption();
     },
     get idempotency() {
       return idempotency();

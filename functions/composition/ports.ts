@@ -1,5 +1,6 @@
 import type { TableContext } from '../adapters/dynamodb/client';
 import type { AgreementExpiryScheduler } from '../domain/agreements/ports';
+import type { ApprovalTasks, ConfirmationWorkflow } from '../domain/consumption/workflow';
 import type { RawMailStore } from '../domain/inbound-mail/intake-ports';
 import type { ReplyTokens } from '../domain/inbound-mail/threading';
 import type { OutboundMail } from '../domain/shared/mail';
@@ -30,11 +31,25 @@ export interface Ports {
   replyTokens?: ReplyTokens;
   /** The domain every mailbox address must be in; unset locally. */
   mailDomain?: string;
+  /** Starts consumption confirmations: Step Functions in AWS, the local interpreter locally. */
+  workflow?: ConfirmationWorkflow;
+  /** Hands a person's approval or rejection to the confirmation's waiting flow. */
+  approvals?: ApprovalTasks;
 }
 
 /** The ports a function may be built with beyond table, clock and ids. */
 export type OptionalPorts = Partial<
-  Pick<Ports, 'mail' | 'reminders' | 'agreementExpiry' | 'mailBucket' | 'replyTokens' | 'mailDomain'>
+  Pick<
+    Ports,
+    | 'mail'
+    | 'reminders'
+    | 'agreementExpiry'
+    | 'mailBucket'
+    | 'replyTokens'
+    | 'mailDomain'
+    | 'workflow'
+    | 'approvals'
+  >
 >;
 
 /** The ports every function has: a table, a clock (the system's unless given) and ids from that clock. */
@@ -54,12 +69,21 @@ export function basePorts(
     ...(options.mailBucket ? { mailBucket: options.mailBucket } : {}),
     ...(options.replyTokens ? { replyTokens: options.replyTokens } : {}),
     ...(options.mailDomain ? { mailDomain: options.mailDomain } : {}),
+    ...(options.workflow ? { workflow: options.workflow } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
   };
 }
 
 /** A port the function was built without: a wiring mistake, reported by name. */
 export function requirePort<
-  K extends 'mail' | 'reminders' | 'agreementExpiry' | 'mailBucket' | 'replyTokens',
+  K extends
+    | 'mail'
+    | 'reminders'
+    | 'agreementExpiry'
+    | 'mailBucket'
+    | 'replyTokens'
+    | 'workflow'
+    | 'approvals',
 >(ports: Ports, name: K): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) throw new Error(`This function was composed without the ${name} port`);

@@ -33,7 +33,7 @@ import {
 import { type Ports, requirePort } from './ports';
 
 /** The work-order repositories and the context every work-order use case works in. */
-function workOrderContext(ports: Ports, master: MasterDataRepositories) {
+export function workOrderContext(ports: Ports, master: MasterDataRepositories) {
   const sharingRules = new SharingRuleRepository(ports.table, ports.clock);
   const types = new WorkOrderTypeRepository(ports.table, ports.clock);
   const workOrders = new DynamoWorkOrderRepository(ports.table, ports.clock);

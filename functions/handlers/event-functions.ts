@@ -30,6 +30,11 @@ export const EVENT_FUNCTIONS = {
     trigger: 'EventBridge',
     events: { source: 'fieldservice.sales', types: ['SalesOrderCreated'] },
   },
+  'agreement-products': {
+    entry: 'functions/handlers/events/agreement-products.ts',
+    trigger: 'EventBridge',
+    events: { source: 'fieldservice.work-orders', types: ['WorkOrderCreated'] },
+  },
   'agreement-expiry': {
     entry: 'functions/handlers/schedules/agreement-expiry.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per activated agreement)',

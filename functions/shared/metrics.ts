@@ -18,7 +18,11 @@ export type BusinessMetric =
   | 'EventsFailed'
   | 'SceneReindexSteps'
   | 'AgreementsGenerated'
-  | 'AgreementsExpired';
+  | 'AgreementsExpired'
+  | 'AgreementProductsAdded'
+  | 'ConfirmationsStarted'
+  | 'ConfirmationsConfirmed'
+  | 'ConfirmationsReleased';
 
 /** Every service's namespace starts with this, e.g. `FieldService/work-order-mailer`. */
 export const METRICS_NAMESPACE_PREFIX = 'FieldService';

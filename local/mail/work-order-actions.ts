@@ -12,6 +12,7 @@ import { createReminderHandler } from '../../functions/handlers/schedules/remind
 import { LOCAL_MAIL_FROM } from '../../functions/shared/config';
 import type { FunctionLogger } from '../../functions/shared/logger';
 import type { LocalEventBus } from '../bus/local-bus';
+import { type LocalConsumptionWorkflow, localConsumptionWorkflow } from '../consumption';
 import {
   LocalAgreementExpiryScheduler,
   LocalReminderScheduler,
@@ -48,6 +49,8 @@ export function asEventBridgeEvent(event: DomainEvent): EventBridgeEvent<string,
 
 export interface LocalApplication {
   app: Application;
+  /** The consumption-billing state machine on the local interpreter. */
+  consumption: LocalConsumptionWorkflow;
   outbox: LocalOutbox;
   /** The mail bucket: raw inbound mail and attachments. */
   mailFolder: LocalMailFolder;
@@ -90,8 +93,15 @@ export function localApplication(options: {
         options.logger.error('reminder failed', { schedule: schedule.name, error }),
     },
   );
+  const consumption = localConsumptionWorkflow({
+    app: () => app as Application,
+    clock,
+    logger: options.logger,
+  });
   app = compose(
     basePorts(options.table, {
+      workflow: consumption.workflow,
+      approvals: consumption.approvals,
       clock,
       mail: outbox,
       reminders: scheduler,
@@ -101,7 +111,7 @@ export function localApplication(options: {
       mailFrom: process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,
     }),
   );
-  return { app, outbox, mailFolder, scheduler, clock };
+  return { app, consumption, outbox, mailFolder, scheduler, clock };
 }
 
 /** The work-order mailer on the local bus, as its EventBridge rule in AWS. */

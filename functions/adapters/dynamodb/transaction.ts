@@ -4,7 +4,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/shared/errors';
+import { TransactionConflictError } from '../../domain/shared/errors';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -168,7 +168,7 @@ export class Transaction {
         const entry = failed >= 0 ? this.items[failed] : undefined;
         if (entry) throw entry.onConditionFailed();
         if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
-          throw new ConflictError('Another change to the same data was in progress; try again');
+          throw new TransactionConflictError();
         }
       }
       throw error;

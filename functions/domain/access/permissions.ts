@@ -44,6 +44,12 @@ export const MASTER_DATA_PERMISSIONS = {
   'agreement:write': ['crm-admin', 'service-manager'],
   'agreement:activate': ['crm-admin', 'service-manager'],
   'agreement:generate': ['crm-admin', 'service-manager'],
+  'service-product:write': ['crm-admin', 'service-staff'],
+  'spare-part:record': ['crm-admin', 'service-staff'],
+  'consumption:confirm': ['crm-admin', 'service-staff'],
+  'consumption:approve': ['service-manager'],
+  'billing-rule:read': ['crm-admin', 'service-manager'],
+  'billing-rule:write': ['crm-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;

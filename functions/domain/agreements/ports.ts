@@ -11,6 +11,8 @@ export interface AgreementRepository {
   list(tenantId: string, page: PageRequest): Promise<Page<Agreement>>;
   /** An account's agreements (its own and its devices'), oldest first. */
   listForAccount(tenantId: string, accountId: string, page: PageRequest): Promise<Page<Agreement>>;
+  /** Every agreement of an account and its devices. */
+  allForAccount(tenantId: string, accountId: string): Promise<Agreement[]>;
   /** Creates the agreement and a ledger for each counted line in one transaction. */
   create(agreement: Agreement, effects?: WriteEffects): Promise<void>;
   /** Changes the agreement itself (status, dates); its ledgers move only by redemptions. */

@@ -9,7 +9,7 @@ import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { NotFoundError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim, Repository } from '../shared/ports';
-import { SALES_EVENT_SOURCE } from './events';
+import { salesOrderCreated } from './events';
 import { type CreateSalesOrderInput, priceOrder, type SalesOrder } from './sales-order';
 
 export interface SalesOrderRepositories {
@@ -65,15 +65,11 @@ export class SalesOrderService {
     await this.repos.orders.create(order, {
       claims,
       events: [
-        {
+        salesOrderCreated(order, {
           id: this.context.ids.next(),
-          type: 'SalesOrderCreated',
-          source: SALES_EVENT_SOURCE,
-          tenantId,
           occurredAt: now,
           actorId: actorIdOf(actor),
-          detail: { id: order.id, origin: order.origin, accountId: order.accountId },
-        },
+        }),
       ],
     });
     return order;

@@ -65,6 +65,8 @@ export interface SalesOrder extends Entity {
   orderDate: string;
   lines: SalesOrderLine[];
   total: Money;
+  /** Orders of origin `service-billing`: the work order and the confirmation that billed it. */
+  billing?: { workOrderId: string; workOrderNumber: string; confirmationId: string };
 }
 
 const salesOrderLineSchema = z.object({
@@ -89,6 +91,9 @@ export const salesOrderSchema = z.object({
   orderDate: z.string(),
   lines: z.array(salesOrderLineSchema),
   total: money,
+  billing: z.optional(
+    z.object({ workOrderId: z.string(), workOrderNumber: z.string(), confirmationId: z.string() }),
+  ),
 });
 
 /** What an order refers to, as found in the tenant. */

@@ -1,12 +1,25 @@
 import * as z from 'zod/mini';
+import { paymentSettingsSchema } from '../billing/payment-payload';
 import type { Entity } from '../shared/entity';
 import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
+
+/**
+ * Which agreement applies when several cover the same device or account on
+ * a day: the one that ends first (its coverage is used before it lapses), or
+ * the newest. `ends-first` when not set.
+ */
+export const AGREEMENT_MATCHING = ['ends-first', 'newest-first'] as const;
+export type AgreementMatching = (typeof AGREEMENT_MATCHING)[number];
 
 export const tenantSettingsSchema = z.strictObject({
   /** How staff find customers while creating a work order: prefix search, or only the full value. */
   customerLookup: z.enum(['fuzzy', 'exact']),
   /** Whether a department head also sees the work of sub-departments ("superior visible data scope"). */
   superiorVisibleDataScope: z.enum(['own-department', 'with-sub-departments']),
+  /** Which agreement covers a work order when several do (device agreements always before account ones). */
+  agreementMatching: z.optional(z.enum(AGREEMENT_MATCHING)),
+  /** How billing orders are paid: the payment QR carries a link of this template, or an EPC credit transfer. */
+  payment: z.optional(paymentSettingsSchema),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

@@ -92,6 +92,13 @@ export class IdempotencyKeyTakenError extends ConflictError {
   }
 }
 
+/** Another transaction held one of the items at the same moment (DynamoDB's TransactionConflict): try again. */
+export class TransactionConflictError extends ConflictError {
+  constructor() {
+    super('Another change to the same data was in progress; try again');
+  }
+}
+
 /** A once-only claim (an SES messageId, a Message-ID, a plan occurrence) that an earlier change holds. */
 export class ClaimTakenError extends ConflictError {
   constructor(

@@ -15,6 +15,11 @@ export const RECORD_KINDS = [
   'email',
   /** A mail we send (a forward, a reminder) failed; the function retries it, then dead-letters it. */
   'mail-failed',
+  /** Service products added, changed or removed; spare parts recorded. */
+  'service-product',
+  'spare-part',
+  /** A step of a consumption confirmation: started, priced, approved or rejected, billed, released. */
+  'consumption',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 

@@ -1,4 +1,5 @@
 import { agreementKeys } from './agreements';
+import { consumptionKeys } from './consumption';
 import { customerKeys } from './customers';
 import { inboundMailKeys } from './inbound-mail';
 import { masterDataKeys } from './master-data';
@@ -24,6 +25,7 @@ export const keys = {
   ...platformKeys,
   ...sceneIndexKeys,
   ...agreementKeys,
+  ...consumptionKeys,
 } as const;
 
 /** Attributes that are storage detail and never leave the adapter. */
@@ -40,4 +42,6 @@ export const KEY_ATTRIBUTES = [
   // How a work order is filed in the scenes (scene-filing.ts).
   'sceneViews',
   'sceneRevision',
+  // The token a consumption confirmation's flow waits on: only the approve and reject API reads it.
+  'taskToken',
 ] as const;

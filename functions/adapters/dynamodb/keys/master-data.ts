@@ -13,7 +13,8 @@ export type MasterDataType =
   | 'WORK_ORDER_TYPE'
   | 'MAILBOX'
   | 'SALES_ORDER'
-  | 'AGREEMENT_RULE';
+  | 'AGREEMENT_RULE'
+  | 'BILLING_RULE';
 
 /** The tenant item and its master data: one sort-key prefix per entity type, in the tenant's partition. */
 export const masterDataKeys = {

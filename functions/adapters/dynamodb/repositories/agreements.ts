@@ -4,6 +4,7 @@ import type { AgreementRule } from '../../../domain/agreements/agreement-rule';
 import { type LedgerEntry, ledgerOf } from '../../../domain/agreements/ledger';
 import type { AgreementRepository } from '../../../domain/agreements/ports';
 import type { SalesOrder } from '../../../domain/agreements/sales-order';
+import type { BillingRule } from '../../../domain/billing/billing-rule';
 import type { Page, PageRequest } from '../../../domain/shared/entity';
 import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
 import type { WriteEffects } from '../../../domain/shared/ports';
@@ -75,6 +76,12 @@ export class DynamoAgreementRepository implements AgreementRepository {
     return this.page(keys.agreements(tenantId), page);
   }
 
+  /** Every agreement of an account and its devices (a bounded list: an account has a handful). */
+  async allForAccount(tenantId: string, accountId: string): Promise<Agreement[]> {
+    const items = await queryAll(this.table, keys.agreementsOfAccount(tenantId, accountId));
+    return items.map((item) => toEntity<Agreement>(item));
+  }
+
   async listForAccount(tenantId: string, accountId: string, page: PageRequest): Promise<Page<Agreement>> {
     return this.page(keys.agreementsOfAccount(tenantId, accountId), page);
   }
@@ -96,6 +103,8 @@ export class DynamoAgreementRepository implements AgreementRepository {
           quantity: line.quantity,
           redeemed: 0,
           released: 0,
+          // Kept beside the counts so a redemption can be conditional on it (remaining >= quantity).
+          remaining: line.quantity,
         },
         'attribute_not_exists(pk)',
         () => new ConflictError(`Line ${line.id} of agreement ${agreement.id} already exists`),
@@ -136,5 +145,19 @@ export class DynamoAgreementRepository implements AgreementRepository {
       ...keys.agreementIndexes(agreement.tenantId, agreement),
       entityType: AGREEMENT,
     };
+  }
+}
+
+export class BillingRuleRepository extends MasterDataStore<BillingRule> {
+  constructor(table: TableContext, clock: Clock) {
+    super(table, { resource: 'BillingRule', type: 'BILLING_RULE' }, clock);
+  }
+
+  /** Every rule, in the order they were made: the first that matches a service product decides. */
+  async all(tenantId: string): Promise<BillingRule[]> {
+    const items = await queryAll(this.table, keys.masterDataList(tenantId, 'BILLING_RULE'), {
+      consistent: true,
+    });
+    return items.map((item) => toEntity<BillingRule>(item));
   }
 }
