@@ -3,10 +3,18 @@ import { compose } from '../../functions/composition/application';
 import { basePorts } from '../../functions/composition/ports';
 import { MASTER_DATA_PERMISSIONS, type Permission } from '../../functions/domain/access/permissions';
 import { ROLES, type Role } from '../../functions/domain/access/principal';
-import { LocalAgreementExpiryScheduler, LocalScheduler } from '../../local/scheduler/local-scheduler';
+import { localConsumptionWorkflow } from '../../local/consumption';
+import {
+  LocalAgreementExpiryScheduler,
+  LocalScheduler,
+  MovableClock,
+} from '../../local/scheduler/local-scheduler';
+import type { LocalStateMachine } from '../../local/workflows/local-state-machine';
 import { startTestApi, type TestApi } from '../helpers/api';
+import { confirmationReaches, quiet } from '../helpers/consumption';
 
 let api: TestApi;
+let machine: LocalStateMachine | undefined;
 let admin: string;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}-${counter++}`;
@@ -83,6 +91,47 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
     const order = await api.request('POST', '/sales-orders', { token: admin, body: orderBody() });
     return { method: 'POST', path: `/sales-orders/${order.body.id}/generate-agreements` };
   },
+  'service-product:write': async () => ({
+    method: 'POST',
+    path: `/work-orders/${await teamWorkOrder()}/service-products`,
+    body: { productId },
+  }),
+  'spare-part:record': async () => ({
+    method: 'POST',
+    path: `/work-orders/${await teamWorkOrder()}/spare-parts`,
+    body: { productId: sparePartId, quantity: 1 },
+  }),
+  'consumption:confirm': async () => {
+    const workOrderId = await teamWorkOrder();
+    await api.request('POST', `/work-orders/${workOrderId}/service-products`, {
+      token: admin,
+      body: { productId },
+    });
+    return { method: 'POST', path: `/work-orders/${workOrderId}/consumption-confirmations`, body: {} };
+  },
+  'consumption:approve': async () => {
+    const workOrderId = await teamWorkOrder();
+    await api.request('POST', `/work-orders/${workOrderId}/service-products`, {
+      token: admin,
+      body: { productId },
+    });
+    const started = await api.request('POST', `/work-orders/${workOrderId}/consumption-confirmations`, {
+      token: admin,
+      body: {},
+    });
+    await confirmationReaches(api, admin, String(started.body.id), ['awaiting-approval']);
+    return {
+      method: 'POST',
+      path: `/consumption-confirmations/${String(started.body.id)}/approve`,
+      body: {},
+    };
+  },
+  'billing-rule:read': async () => ({ method: 'GET', path: '/billing-rules' }),
+  'billing-rule:write': async () => ({
+    method: 'POST',
+    path: '/billing-rules',
+    body: { name: 'Goodwill', billable: false },
+  }),
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };
@@ -92,6 +141,23 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
 /** An account and a service product every order and agreement probe refers to. */
 let accountId = '';
 let productId = '';
+let sparePartId = '';
+
+/**
+ * A work order of the account whose team is one user per role (read-write): each role's caller may
+ * handle it exactly when the role lets them handle work orders at all.
+ */
+async function teamWorkOrder(): Promise<string> {
+  const created = await api.request('POST', '/work-orders', {
+    token: admin,
+    body: {
+      title: 'Consumption probe',
+      accountId,
+      team: ROLES.map((role) => ({ userId: `u-${role}`, access: 'read-write' })),
+    },
+  });
+  return String(created.body.id);
+}
 const orderBody = () => ({ accountId, orderDate: '2026-01-15', lines: [{ productId, quantity: 2 }] });
 const agreementBody = () => ({
   name: 'Probe agreement',
@@ -104,7 +170,15 @@ const agreementBody = () => ({
 });
 
 beforeAll(async () => {
-  api = await startTestApi({ agreementExpiry: new LocalAgreementExpiryScheduler(new LocalScheduler()) });
+  const clock = new MovableClock();
+  const workflow = localConsumptionWorkflow({ app: () => api.app, clock, logger: quiet, retryIntervalMs: 5 });
+  machine = workflow.machine;
+  api = await startTestApi({
+    clock,
+    agreementExpiry: new LocalAgreementExpiryScheduler(new LocalScheduler()),
+    workflow: workflow.workflow,
+    approvals: workflow.approvals,
+  });
   admin = api.token('perm', 'perm-admin', 'crm-admin');
   await compose(basePorts(api.table)).masterData.tenants.create({
     id: 'perm',
@@ -124,8 +198,24 @@ beforeAll(async () => {
     },
   });
   productId = product.body.id as string;
+  const part = await api.request('POST', '/products', {
+    token: admin,
+    body: { code: unique(), name: 'Filter', kind: 'spare-part', price: { amount: 900, currency: 'EUR' } },
+  });
+  sparePartId = part.body.id as string;
+  const root = { tenantId: 'perm', userId: 'perm-admin', roles: ['crm-admin'] as Role[] };
+  for (const role of ROLES)
+    await api.app.masterData.users.create(root, {
+      id: `u-${role}`,
+      name: role,
+      email: `${role}@perm.example`,
+      roles: [role],
+    });
 });
-afterAll(async () => api?.close());
+afterAll(async () => {
+  await machine?.stop();
+  await api?.close();
+});
 
 const cells = (Object.keys(MASTER_DATA_PERMISSIONS) as Permission[]).flatMap((permission) =>
   ROLES.map((role) => ({
