@@ -41,7 +41,13 @@ export function agreementServices(
   );
   return {
     salesOrders: new SalesOrderService(
-      { orders, accounts: master.accounts, devices: master.devices, products: master.products },
+      {
+        orders,
+        accounts: master.accounts,
+        devices: master.devices,
+        products: master.products,
+        tenants: master.tenants,
+      },
       ports,
     ),
     agreementRules: new MasterDataService(rules, agreementRuleRules, ports),

@@ -1,4 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { ConsumptionConfirmation } from '../../functions/domain/consumption/confirmation';
@@ -234,6 +236,49 @@ describe('consumption then billing', () => {
         (o) => o.billing?.confirmationId === waiting.id,
       ),
     ).toHaveLength(1);
+  });
+
+  it("is paid by the order's payment QR, made from the tenant's payment settings", async () => {
+    const workOrderId = await workOrderWith(ids.uncovered, [{ productId: ids.filter, quantityUsed: 2 }]);
+    const waiting = await awaitingApproval(workOrderId);
+    await decide(waiting.id, 'approve');
+    const done = await confirmationReaches(stack.api, manager, waiting.id, ['confirmed', 'released']);
+    const path = `/sales-orders/${String(done.orderId)}/payment-qr`;
+    expect((await request('GET', path, manager)).status).toBe(409);
+
+    const tenant = await request('GET', '/tenant', admin);
+    const settings = {
+      payment: {
+        kind: 'sepa-credit-transfer',
+        iban: 'DE89 3704 0044 0532 0130 00',
+        beneficiary: 'Covered Service',
+      },
+    };
+    const patched = await request('PATCH', '/tenant', admin, { settings, version: tenant.body.version });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const svg = await fetch(`${stack.api.url}${path}`, { headers: { authorization: `Bearer ${manager}` } });
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toMatch(/^<svg /);
+    const png = await fetch(`${stack.api.url}${path}?format=png`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
+    const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+    expect(decoded?.data.split('\n')).toEqual([
+      'BCD',
+      '002',
+      '1',
+      'SCT',
+      '',
+      'Covered Service',
+      'DE89370400440532013000',
+      'EUR25.00',
+      '',
+      '',
+      expect.stringContaining(String(done.orderId)),
+    ]);
+    expect((await request('GET', `${path}?format=gif`, manager)).status).toBe(400);
   });
 
   it('splits a line the agreement covers only in part', async () => {

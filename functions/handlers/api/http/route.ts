@@ -34,8 +34,11 @@ export interface RouteContract<
   /** Bodies larger than this (in bytes, after any base64 decoding) are refused with 413. */
   maxBodyBytes?: number;
   response?: Schema;
-  /** A successful answer that is not JSON: the handler returns a `rawResponse` of this type. */
-  responseBody?: TextMediaType;
+  /**
+   * A successful answer that is not JSON: the handler returns a `rawResponse` of this type (or of
+   * one of these, chosen by the request, e.g. an image as SVG or PNG).
+   */
+  responseBody?: TextMediaType | 'image/svg+xml' | 'image/png' | readonly ('image/svg+xml' | 'image/png')[];
   /** Status of a successful answer. */
   status: 200 | 201 | 202 | 204;
   /** Honours the Idempotency-Key header (creating POSTs). */

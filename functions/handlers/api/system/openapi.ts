@@ -40,8 +40,14 @@ function parametersOf(schema: z.ZodMiniType | undefined, where: 'path' | 'query'
 }
 
 function successOf(route: RouteContract) {
-  if (route.responseBody)
-    return { description: 'Success', content: { [route.responseBody]: { schema: { type: 'string' } } } };
+  if (route.responseBody) {
+    const types: readonly string[] =
+      typeof route.responseBody === 'string' ? [route.responseBody] : route.responseBody;
+    return {
+      description: 'Success',
+      content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string' } }])),
+    };
+  }
   if (route.response)
     return {
       description: 'Success',
