@@ -187,6 +187,17 @@ describe('the ledger of a counted line', () => {
     });
   });
 
+  it('finds a stored remaining that drifted from its counts', () => {
+    expect(
+      checkLedger({ ...line(3, 1), remaining: 3 }, [entry('redemption', 3), entry('release', 1)]),
+    ).toEqual([]);
+    expect(
+      checkLedger({ ...line(3, 1), remaining: 2 }, [entry('redemption', 3), entry('release', 1)]).map(
+        (d) => d.problem,
+      ),
+    ).toEqual(['remaining 2 is stored but the counts make 3']);
+  });
+
   it('agrees with its entries, or says where it does not', () => {
     expect(checkLedger(line(3, 1), [entry('redemption', 3), entry('release', 1)])).toEqual([]);
     expect(checkLedger(line(3, 0), [entry('redemption', 2)]).map((d) => d.problem)).toEqual([

@@ -70,10 +70,21 @@ export interface LedgerDiscrepancy {
  * service product at most once, and nothing is left below zero.
  */
 export function checkLedger(
-  line: { agreementId: string; lineId: string; quantity: number; redeemed: number; released: number },
+  line: {
+    agreementId: string;
+    lineId: string;
+    quantity: number;
+    redeemed: number;
+    released: number;
+    /** As stored beside the counts: what redemptions are conditional on. */
+    remaining?: number;
+  },
   entries: readonly LedgerEntry[],
 ): LedgerDiscrepancy[] {
   const problems: string[] = [];
+  const counted = line.quantity - line.redeemed + line.released;
+  if (line.remaining !== undefined && line.remaining !== counted)
+    problems.push(`remaining ${line.remaining} is stored but the counts make ${counted}`);
   const sum = (kind: LedgerEntry['kind']) =>
     entries.filter((e) => e.kind === kind).reduce((total, e) => total + e.quantity, 0);
   const redeemed = sum('redemption');

@@ -60,14 +60,20 @@ export class DynamoAgreementRepository implements AgreementRepository {
         .filter((item) => item.entityType === LINE_LEDGER)
         .map((item) => [
           String(item.lineId),
-          item as { quantity: number; redeemed: number; released: number },
+          item as { quantity: number; redeemed: number; released: number; remaining?: number },
         ]),
     );
     return {
       ...agreement,
       lines: agreement.lines.map((line) => {
         const count = counts.get(line.id);
-        return count ? { ...line, ledger: ledgerOf(count) } : line;
+        // The stored remaining is what redemptions are conditional on: shown as stored, so a drift shows.
+        return count
+          ? {
+              ...line,
+              ledger: { ...ledgerOf(count), remaining: count.remaining ?? ledgerOf(count).remaining },
+            }
+          : line;
       }),
     };
   }
