@@ -7,12 +7,14 @@ import type { Application } from '../functions/composition/application';
 import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { createAgreementGenerator } from '../functions/handlers/events/agreement-generator';
+import { createAgreementProductsHandler } from '../functions/handlers/events/agreement-products';
 import { createWorkOrderMailer } from '../functions/handlers/events/work-order-mailer';
 import { createInboundMailHandler } from '../functions/handlers/mail/inbound-mail';
 import { sesMailEvent } from '../functions/handlers/mail/ses-event';
 import { createAgreementExpiryHandler } from '../functions/handlers/schedules/agreement-expiry';
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
+import { createConsumptionStepsHandler } from '../functions/handlers/workflows/consumption-steps';
 import { createLogger } from '../functions/shared/logger';
 import { LocalEventBus } from './bus/local-bus';
 import { lambdaContext } from './lambda-context';
@@ -56,6 +58,10 @@ const functions: Record<string, () => Promise<Handler>> = {
   reminder: async () => createReminderHandler(local().app.workOrderMailer) as Handler,
   'agreement-generator': async () => createAgreementGenerator(local().app.agreements.generation) as Handler,
   'agreement-expiry': async () => createAgreementExpiryHandler(local().app.agreements.agreements) as Handler,
+  'agreement-products': async () =>
+    createAgreementProductsHandler(local().app.consumption.consumption) as Handler,
+  // One step of a confirmation, as the state machine calls it (events/sfn/).
+  'consumption-steps': async () => createConsumptionStepsHandler(local().app.consumption.steps) as Handler,
   // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.
   'inbound-mail': async () => {
     const app = local();
