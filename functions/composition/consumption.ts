@@ -2,7 +2,8 @@ import {
   BillingRuleRepository,
   DynamoAgreementRepository,
 } from '../adapters/dynamodb/repositories/agreements';
-import { DynamoConsumptionRepository } from '../adapters/dynamodb/repositories/consumption';
+import { DynamoConfirmationRepository } from '../adapters/dynamodb/repositories/confirmations';
+import { DynamoServiceProductRepository } from '../adapters/dynamodb/repositories/service-products';
 import { billingRuleRules } from '../domain/billing/billing-rule';
 import { ConsumptionConfirmations } from '../domain/consumption/confirm-consumption';
 import { ConsumptionContext } from '../domain/consumption/consumption-context';
@@ -19,7 +20,8 @@ import { workOrderContext } from './work-orders';
 function consumptionContext(ports: Ports, master: MasterDataRepositories) {
   const { context, repositories } = workOrderContext(ports, master);
   return new ConsumptionContext(
-    new DynamoConsumptionRepository(ports.table, ports.clock),
+    new DynamoServiceProductRepository(ports.table, ports.clock),
+    new DynamoConfirmationRepository(ports.table, ports.clock),
     workOrderReader(context),
     repositories.workOrders,
     master.products,

@@ -2,104 +2,49 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumptionConfirmation } from '../../functions/domain/consumption/confirmation';
 import { createAgreementProductsHandler } from '../../functions/handlers/events/agreement-products';
 import { asEventBridgeEvent } from '../../local/mail/work-order-actions';
-import {
-  type ConsumptionStack,
-  confirmationReaches,
-  quiet,
-  startConsumptionStack,
-  userPrincipal,
-} from '../helpers/consumption';
+import { quiet } from '../helpers/consumption';
+import { ConsumptionWorld } from '../helpers/consumption-world';
 
 const TENANT = 'cc';
-let stack: ConsumptionStack;
-let admin: string;
-let tech: string;
-let manager: string;
+let w: ConsumptionWorld;
 let accountId = '';
 let deviceId = '';
 let repair = '';
 let filter = '';
 let agreementId = '';
 
-type Body = Record<string, unknown> & { id: string; version: number; status: string };
-const request = async (method: string, path: string, token: string, body?: unknown) =>
-  stack.api.request<Body>(method, path, { token, ...(body === undefined ? {} : { body }) });
-
-async function ledgerOf(lineId: string) {
-  const { body } = await request('GET', `/service-agreements/${agreementId}/lines/${lineId}/ledger`, admin);
-  return body as unknown as {
-    quantity: number;
-    redeemed: number;
-    released: number;
-    remaining: number;
-    entries: { kind: string; quantity: number; confirmationId: string }[];
-  };
-}
-
 /** remaining = quantity − redeemed + released, never below zero, and the entries add up to the counts. */
 async function expectLedgerHolds(lineId: string) {
-  const ledger = await ledgerOf(lineId);
+  const ledger = await w.ledger(agreementId, lineId);
   expect(ledger.remaining).toBe(ledger.quantity - ledger.redeemed + ledger.released);
   expect(ledger.remaining).toBeGreaterThanOrEqual(0);
   const sum = (kind: string) =>
     ledger.entries.filter((e) => e.kind === kind).reduce((total, e) => total + e.quantity, 0);
   expect(sum('redemption')).toBe(ledger.redeemed);
   expect(sum('release')).toBe(ledger.released);
-  const audit = await stack.api.app.agreements.ledgerAudit.check(TENANT);
+  const audit = await w.api.app.agreements.ledgerAudit.check(TENANT);
   expect(audit.discrepancies).toEqual([]);
   return ledger;
 }
 
-async function workOrderWith(products: { productId: string; quantityUsed: number }[], extra = {}) {
-  const created = await request('POST', '/work-orders', admin, {
-    title: 'Inspection',
-    accountId,
-    ownerId: 'tech',
-    ...extra,
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  for (const product of products) {
-    const added = await request('POST', `/work-orders/${created.body.id}/service-products`, tech, product);
-    expect(added.status, JSON.stringify(added.body)).toBe(201);
-  }
-  return created.body.id;
-}
-
 beforeAll(async () => {
-  stack = await startConsumptionStack();
-  stack.clock.moveTo(new Date('2032-02-01T09:00:00Z'));
-  await stack.api.createTenant(TENANT);
-  const root = userPrincipal(TENANT, 'admin', 'crm-admin');
-  const users = stack.api.app.masterData.users;
-  await users.create(root, {
-    id: 'manager',
-    name: 'Mia',
-    email: 'mia@cc.example',
-    roles: ['service-manager', 'service-staff'],
+  w = await ConsumptionWorld.start(TENANT, new Date('2032-02-01T09:00:00Z'));
+  accountId = await w.account('Busy Hotel');
+  deviceId = (
+    await w.request('POST', '/devices', w.admin, { name: 'Chiller', serialNumber: 'CH-1', accountId })
+  ).body.id;
+  repair = await w.product('REP', {
+    name: 'Repair',
+    kind: 'service',
+    serviceType: 'non-recurring',
+    price: { amount: 6000, currency: 'EUR' },
   });
-  await users.create(root, {
-    id: 'tech',
-    name: 'Tom',
-    email: 'tom@cc.example',
-    roles: ['service-staff'],
-    superiorId: 'manager',
-  });
-  admin = stack.api.token(TENANT, 'admin', 'crm-admin');
-  tech = stack.api.token(TENANT, 'tech', 'service-staff');
-  manager = stack.api.token(TENANT, 'manager', 'service-manager', 'service-staff');
-  accountId = (await request('POST', '/accounts', admin, { name: 'Busy Hotel' })).body.id;
-  deviceId = (await request('POST', '/devices', admin, { name: 'Chiller', serialNumber: 'CH-1', accountId }))
-    .body.id;
-  const product = async (code: string, body: Record<string, unknown>) =>
-    (await request('POST', '/products', admin, { code, price: { amount: 6000, currency: 'EUR' }, ...body }))
-      .body.id;
-  repair = await product('REP', { name: 'Repair', kind: 'service', serviceType: 'non-recurring' });
-  filter = await product('FLT', {
+  filter = await w.product('FLT', {
     name: 'Filter',
     kind: 'spare-part',
     price: { amount: 700, currency: 'EUR' },
   });
-  const created = await request('POST', '/service-agreements', admin, {
+  agreementId = await w.activeAgreement({
     name: 'Chiller care',
     subject: 'device',
     accountId,
@@ -112,26 +57,24 @@ beforeAll(async () => {
       { productId: filter, quantity: 5, autoCreate: false },
     ],
   });
-  agreementId = created.body.id;
-  expect(
-    (await request('POST', `/service-agreements/${agreementId}/activate`, admin, { version: 1 })).status,
-  ).toBe(200);
 });
 afterAll(async () => {
-  await stack?.close();
+  await w?.close();
 });
 
 describe('consumption confirmations at once', () => {
   it('redeem a line of 10 exactly 10 times out of 50, the rest non-warranty; 20 rejections release exactly what they redeemed', async () => {
     const workOrders = await Promise.all(
-      Array.from({ length: 50 }, () => workOrderWith([{ productId: repair, quantityUsed: 1 }], { deviceId })),
+      Array.from({ length: 50 }, () =>
+        w.workOrderWith(accountId, [{ productId: repair, quantityUsed: 1 }], { deviceId }),
+      ),
     );
     const started = await Promise.all(
-      workOrders.map((id) => request('POST', `/work-orders/${id}/consumption-confirmations`, tech, {})),
+      workOrders.map((id) => w.request('POST', `/work-orders/${id}/consumption-confirmations`, w.tech, {})),
     );
     expect(started.map((s) => s.status)).toEqual(workOrders.map(() => 202));
     const waiting = (await Promise.all(
-      started.map((s) => confirmationReaches(stack.api, manager, s.body.id, ['awaiting-approval'], 60_000)),
+      started.map((s) => w.reaches(s.body.id, ['awaiting-approval'], 60_000)),
     )) as unknown as ConsumptionConfirmation[];
     const covered = waiting.filter((c) => c.lines[0]?.covered === 1);
     const priced = waiting.filter((c) => c.lines[0]?.covered === 0 && c.lines[0]?.nonWarranty === 1);
@@ -142,46 +85,49 @@ describe('consumption confirmations at once', () => {
     // 20 rejections at once, half of them of confirmations that redeemed.
     const rejected = [...covered.slice(0, 10), ...priced.slice(0, 10)];
     const answers = await Promise.all(
-      rejected.map((c) => request('POST', `/consumption-confirmations/${c.id}/reject`, manager, {})),
+      rejected.map((c) => w.request('POST', `/consumption-confirmations/${c.id}/reject`, w.manager, {})),
     );
     expect(answers.map((a) => a.status)).toEqual(rejected.map(() => 200));
-    await Promise.all(
-      rejected.map((c) => confirmationReaches(stack.api, manager, c.id, ['released'], 60_000)),
-    );
+    await Promise.all(rejected.map((c) => w.reaches(c.id, ['released'], 60_000)));
     expect(await expectLedgerHolds('1')).toMatchObject({ redeemed: 10, released: 10, remaining: 10 });
 
     // The rest are approved: the priced ones are billed, and the line stays as the rejections left it.
     const approved = waiting.filter((c) => !rejected.includes(c));
     await Promise.all(
-      approved.map((c) => request('POST', `/consumption-confirmations/${c.id}/approve`, manager, {})),
+      approved.map((c) => w.request('POST', `/consumption-confirmations/${c.id}/approve`, w.manager, {})),
     );
-    const done = await Promise.all(
-      approved.map((c) => confirmationReaches(stack.api, manager, c.id, ['confirmed'], 60_000)),
-    );
+    const done = await Promise.all(approved.map((c) => w.reaches(c.id, ['confirmed'], 60_000)));
     expect(done.filter((c) => c.orderId !== undefined)).toHaveLength(30);
     expect(await expectLedgerHolds('1')).toMatchObject({ remaining: 10 });
   }, 180_000);
 
   it('prices the work non-warranty when the agreement ended between the work order and its confirmation', async () => {
-    const workOrderId = await workOrderWith([{ productId: repair, quantityUsed: 1 }], { deviceId });
-    const before = await ledgerOf('1');
+    const workOrderId = await w.workOrderWith(accountId, [{ productId: repair, quantityUsed: 1 }], {
+      deviceId,
+    });
+    const before = await w.ledger(agreementId, '1');
     // The agreement's last day passes and its expiry schedule fires.
-    stack.clock.moveTo(new Date('2032-04-01T00:30:00Z'));
-    await stack.scheduler.advanceTo(stack.clock.now());
-    const agreement = await request('GET', `/service-agreements/${agreementId}`, admin);
+    w.stack.clock.moveTo(new Date('2032-04-01T00:30:00Z'));
+    await w.stack.scheduler.advanceTo(w.stack.clock.now());
+    const agreement = await w.request('GET', `/service-agreements/${agreementId}`, w.admin);
     expect(agreement.body.status).toBe('non-warranty');
 
-    const started = await request('POST', `/work-orders/${workOrderId}/consumption-confirmations`, tech, {});
+    const started = await w.request(
+      'POST',
+      `/work-orders/${workOrderId}/consumption-confirmations`,
+      w.tech,
+      {},
+    );
     expect(started.status, JSON.stringify(started.body)).toBe(202);
-    const waiting = await confirmationReaches(stack.api, manager, started.body.id, ['awaiting-approval']);
+    const waiting = await w.reaches(started.body.id, ['awaiting-approval']);
     expect((waiting.lines as ConsumptionConfirmation['lines'])[0]).toMatchObject({
       covered: 0,
       nonWarranty: 1,
     });
     expect(waiting).not.toHaveProperty('agreementId');
-    expect((await ledgerOf('1')).remaining).toBe(before.remaining);
-    await request('POST', `/consumption-confirmations/${started.body.id}/approve`, manager, {});
-    const done = await confirmationReaches(stack.api, manager, started.body.id, ['confirmed']);
+    expect((await w.ledger(agreementId, '1')).remaining).toBe(before.remaining);
+    await w.request('POST', `/consumption-confirmations/${started.body.id}/approve`, w.manager, {});
+    const done = await w.reaches(started.body.id, ['confirmed']);
     expect(done.totals).toMatchObject({ billed: { amount: 6000 } });
   });
 });
@@ -189,7 +135,7 @@ describe('consumption confirmations at once', () => {
 describe("a new work order's agreement products", () => {
   it('are the auto-create lines of the agreement covering its device, added once however often its creation is announced', async () => {
     // A fresh device agreement, as the one above has ended.
-    const created = await request('POST', '/service-agreements', admin, {
+    const created = await w.request('POST', '/service-agreements', w.admin, {
       name: 'Chiller care, second term',
       subject: 'device',
       accountId,
@@ -202,15 +148,15 @@ describe("a new work order's agreement products", () => {
         { productId: filter, quantity: 2, autoCreate: false },
       ],
     });
-    await request('POST', `/service-agreements/${created.body.id}/activate`, admin, { version: 1 });
-    const workOrderId = await workOrderWith([], { deviceId });
-    const handler = createAgreementProductsHandler(stack.api.app.consumption.consumption, quiet);
+    await w.request('POST', `/service-agreements/${created.body.id}/activate`, w.admin, { version: 1 });
+    const workOrderId = await w.workOrderWith(accountId, [], { deviceId });
+    const handler = createAgreementProductsHandler(w.api.app.consumption.consumption, quiet);
     const event = {
       id: 'evt-1',
       type: 'WorkOrderCreated',
       source: 'fieldservice.work-orders' as const,
       tenantId: TENANT,
-      occurredAt: stack.clock.now().toISOString(),
+      occurredAt: w.stack.clock.now().toISOString(),
       detail: { id: workOrderId },
     };
     const results = await Promise.all([
@@ -219,7 +165,7 @@ describe("a new work order's agreement products", () => {
     ]);
     expect(results.map((r) => r.added).sort()).toEqual([0, 1]);
     await handler(asEventBridgeEvent(event));
-    const products = await request('GET', `/work-orders/${workOrderId}/service-products`, tech);
+    const products = await w.request('GET', `/work-orders/${workOrderId}/service-products`, w.tech);
     expect(products.body.items).toEqual([
       expect.objectContaining({
         productId: repair,
@@ -229,8 +175,8 @@ describe("a new work order's agreement products", () => {
       }),
     ]);
 
-    const unrelated = (await request('POST', '/accounts', admin, { name: 'No agreement' })).body.id;
-    const plain = await request('POST', '/work-orders', admin, { title: 'Plain', accountId: unrelated });
+    const unrelated = (await w.request('POST', '/accounts', w.admin, { name: 'No agreement' })).body.id;
+    const plain = await w.request('POST', '/work-orders', w.admin, { title: 'Plain', accountId: unrelated });
     const none = await handler(asEventBridgeEvent({ ...event, id: 'evt-2', detail: { id: plain.body.id } }));
     expect(none).toMatchObject({ added: 0 });
   });

@@ -62,7 +62,7 @@ export class ConsumptionConfirmations {
     const workOrder = await this.ctx.reader.get(principal, workOrderId);
     await assertCanHandle(workOrder, this.ctx.reader.viewer(principal));
     assertHandleable(workOrder);
-    const open = await this.ctx.repo.openConfirmation(principal.tenantId, workOrder.id);
+    const open = await this.ctx.serviceProducts.openConfirmation(principal.tenantId, workOrder.id);
     if (open) return this.resumeStart(principal, workOrder.id, open);
     if (!workOrder.accountId)
       throw new ConflictError(
@@ -77,8 +77,8 @@ export class ConsumptionConfirmations {
         { field: 'serviceDate', message: `${serviceDate} is after today (${this.ctx.today()})` },
       ]);
     const [products, parts] = await Promise.all([
-      this.ctx.repo.serviceProducts(principal.tenantId, workOrder.id),
-      this.ctx.repo.spareParts(principal.tenantId, workOrder.id),
+      this.ctx.serviceProducts.serviceProducts(principal.tenantId, workOrder.id),
+      this.ctx.serviceProducts.spareParts(principal.tenantId, workOrder.id),
     ]);
     const unconfirmed = products.filter((p) => !p.confirmedBy);
     const now = this.ctx.now();
@@ -136,7 +136,7 @@ export class ConsumptionConfirmations {
       lines,
       steps: [{ step: 'start', at: now, note: `${lines.length} service products to confirm` }],
     };
-    await this.ctx.repo.startConfirmation(
+    await this.ctx.confirmations.startConfirmation(
       confirmation,
       { products: unconfirmed, conversions },
       {
@@ -155,7 +155,7 @@ export class ConsumptionConfirmations {
   }
 
   async get(principal: Principal, id: string): Promise<ConsumptionConfirmation> {
-    const stored = await this.ctx.repo.confirmation(principal.tenantId, id);
+    const stored = await this.ctx.confirmations.confirmation(principal.tenantId, id);
     if (!stored) throw new NotFoundError('ConsumptionConfirmation', id);
     // Whoever may not read the work order does not see its confirmations either; those who approve see all.
     if (!can(principal, 'consumption:approve'))
@@ -171,7 +171,7 @@ export class ConsumptionConfirmations {
     page: Partial<PageRequest>,
   ): Promise<Page<ConsumptionConfirmation>> {
     const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    return this.ctx.repo.confirmationsOf(principal.tenantId, workOrder.id, pageRequest(page));
+    return this.ctx.confirmations.confirmationsOf(principal.tenantId, workOrder.id, pageRequest(page));
   }
 
   approve(principal: Principal, id: string, reason?: string) {
@@ -196,7 +196,7 @@ export class ConsumptionConfirmations {
     reason: string | undefined,
   ): Promise<ConsumptionConfirmation> {
     authorize(principal, 'consumption:approve');
-    const stored = await this.ctx.repo.confirmation(principal.tenantId, id);
+    const stored = await this.ctx.confirmations.confirmation(principal.tenantId, id);
     if (!stored) throw new NotFoundError('ConsumptionConfirmation', id);
     if (stored.decision) {
       if (stored.decision.decision !== decision)
@@ -227,7 +227,7 @@ export class ConsumptionConfirmations {
       ],
     };
     try {
-      await this.ctx.repo.saveStep(previous, next, {
+      await this.ctx.confirmations.saveStep(previous, next, {
         taskToken: stored.taskToken,
         record: this.ctx.record(
           stored.workOrderId,
@@ -241,7 +241,7 @@ export class ConsumptionConfirmations {
       // Two people (or one person twice) at the same moment: the same decision made by the other is this one.
       const now =
         error instanceof VersionConflictError
-          ? await this.ctx.repo.confirmation(principal.tenantId, id)
+          ? await this.ctx.confirmations.confirmation(principal.tenantId, id)
           : undefined;
       if (now?.decision?.decision !== decision) throw error;
       return withoutToken(now);
@@ -256,7 +256,7 @@ export class ConsumptionConfirmations {
 
   /** The open confirmation asked for again: its flow is started again if it never began, and it is answered. */
   private async resumeStart(principal: Principal, workOrderId: string, id: string) {
-    const stored = await this.ctx.repo.confirmation(principal.tenantId, id);
+    const stored = await this.ctx.confirmations.confirmation(principal.tenantId, id);
     if (stored?.status !== 'started') throw new ConsumptionLockedError(workOrderId, id);
     await this.workflow.start({ tenantId: principal.tenantId, confirmationId: id });
     return withoutToken(stored);

@@ -9,7 +9,7 @@ import { newRecord, type RecordKind } from '../work-orders/service-record';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { Lookup } from '../work-orders/work-order-context';
 import { matchAgreement } from './agreement-match';
-import type { ConsumptionRepository } from './ports';
+import type { ConfirmationRepository, ServiceProductRepository } from './ports';
 
 /** The agreements the consumption reads: one with its ledgers, and an account's (its devices' too). */
 export interface AgreementReader {
@@ -24,7 +24,8 @@ export interface AgreementReader {
  */
 export class ConsumptionContext {
   constructor(
-    readonly repo: ConsumptionRepository,
+    readonly serviceProducts: ServiceProductRepository,
+    readonly confirmations: ConfirmationRepository,
     readonly reader: WorkOrderReader,
     readonly workOrders: Lookup<WorkOrder>,
     readonly products: Lookup<Product>,

@@ -97,7 +97,7 @@ export class ConsumptionSteps {
       const covered = lines.reduce((sum, line) => sum + (line.covered ?? 0), 0);
       const next = this.next(confirmation, 'redeemed', 'redeem', `${covered} units covered`, { lines });
       try {
-        await this.ctx.repo.redeem(confirmation, next, redemptions, {
+        await this.ctx.confirmations.redeem(confirmation, next, redemptions, {
           record: this.record(confirmation, `Priced: ${covered} units covered by the agreement`),
         });
         return { status: next.status };
@@ -120,7 +120,7 @@ export class ConsumptionSteps {
       'await-approval',
       'Waiting for a service manager',
     );
-    await this.ctx.repo.saveStep(confirmation, next, {
+    await this.ctx.confirmations.saveStep(confirmation, next, {
       taskToken: event.taskToken,
       record: this.record(confirmation, 'Waiting for a service manager to approve or reject'),
     });
@@ -143,7 +143,7 @@ export class ConsumptionSteps {
         totals,
       },
     );
-    await this.ctx.repo.saveStep(confirmation, next, {
+    await this.ctx.confirmations.saveStep(confirmation, next, {
       record: this.record(
         confirmation,
         `Billing rules applied: ${totals.billed.amount} ${totals.billed.currency} to bill`,
@@ -172,7 +172,7 @@ export class ConsumptionSteps {
       { outcome: 'confirmed', ...(order ? { orderId: order.id } : {}) },
     );
     const actor = this.actor(event);
-    await this.ctx.repo.confirm(confirmation, next, order, {
+    await this.ctx.confirmations.confirm(confirmation, next, order, {
       events: [
         consumptionConfirmed(next, this.ctx.eventBase(actor)),
         ...(order
@@ -193,7 +193,7 @@ export class ConsumptionSteps {
    * confirmation is never released: it was billed.
    */
   private async release(event: Step<'release'>) {
-    const stored = await this.ctx.repo.confirmation(event.tenantId, event.confirmationId);
+    const stored = await this.ctx.confirmations.confirmation(event.tenantId, event.confirmationId);
     if (!stored) throw new StepRefusal(`No confirmation ${event.confirmationId}`);
     const confirmation = withoutToken(stored);
     if (confirmation.status === 'confirmed' || confirmation.status === 'released')
@@ -215,7 +215,7 @@ export class ConsumptionSteps {
           }
         : {}),
     });
-    await this.ctx.repo.release(confirmation, next, redemptions, {
+    await this.ctx.confirmations.release(confirmation, next, redemptions, {
       record: this.record(
         confirmation,
         `Released (${why}): ${released} covered units returned to the agreement`,
@@ -228,7 +228,7 @@ export class ConsumptionSteps {
     confirmation: ConsumptionConfirmation;
     workOrder: WorkOrder;
   }> {
-    const stored: StoredConfirmation | undefined = await this.ctx.repo.confirmation(
+    const stored: StoredConfirmation | undefined = await this.ctx.confirmations.confirmation(
       event.tenantId,
       event.confirmationId,
     );
@@ -264,7 +264,7 @@ export class ConsumptionSteps {
     changes: Partial<ConsumptionConfirmation>,
   ) {
     const next = this.next(confirmation, status, step, note, changes);
-    await this.ctx.repo.saveStep(confirmation, next, { record: this.record(confirmation, note) });
+    await this.ctx.confirmations.saveStep(confirmation, next, { record: this.record(confirmation, note) });
     return { status: next.status };
   }
 

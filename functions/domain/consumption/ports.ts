@@ -16,12 +16,11 @@ export interface ConsumptionWrite {
 }
 
 /**
- * A work order's service products and spare parts, and its consumption
- * confirmations. While a confirmation is open (started and neither
- * confirmed nor released) the work order's consumption is locked: every
- * write to its service products and spare parts is refused (ConsumptionLockedError).
+ * A work order's service products and spare parts. While a confirmation is
+ * open (started and neither confirmed nor released) it holds the work
+ * order's consumption lock: every write here is then refused (ConsumptionLockedError).
  */
-export interface ConsumptionRepository {
+export interface ServiceProductRepository {
   serviceProducts(tenantId: string, workOrderId: string): Promise<ServiceProduct[]>;
   serviceProduct(tenantId: string, workOrderId: string, id: string): Promise<ServiceProduct | undefined>;
   /** Adds service products in one transaction (at most the work order's limit), under the write's claims. */
@@ -38,6 +37,10 @@ export interface ConsumptionRepository {
 
   /** The open confirmation of a work order, if one holds its lock. */
   openConfirmation(tenantId: string, workOrderId: string): Promise<string | undefined>;
+}
+
+/** Consumption confirmations, and the writes of their steps to the ledgers and the work order. */
+export interface ConfirmationRepository {
   /**
    * Stores a new confirmation and takes the work order's lock, in one
    * transaction that also turns the spare parts into service products and

@@ -32,12 +32,15 @@ export class WorkOrderConsumption {
 
   async serviceProducts(principal: Principal, workOrderId: string): Promise<ServiceProduct[]> {
     const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    return this.ctx.repo.serviceProducts(principal.tenantId, workOrder.id);
+    return this.ctx.serviceProducts.serviceProducts(principal.tenantId, workOrder.id);
   }
 
   async serviceProduct(principal: Principal, workOrderId: string, id: string): Promise<ServiceProduct> {
     const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    return this.found(await this.ctx.repo.serviceProduct(principal.tenantId, workOrder.id, id), id);
+    return this.found(
+      await this.ctx.serviceProducts.serviceProduct(principal.tenantId, workOrder.id, id),
+      id,
+    );
   }
 
   async add(
@@ -49,7 +52,7 @@ export class WorkOrderConsumption {
     const workOrder = await this.handleable(principal, workOrderId, 'service-product:write');
     const [product, existing] = await Promise.all([
       this.ctx.products.get(principal.tenantId, input.productId),
-      this.ctx.repo.serviceProducts(principal.tenantId, workOrder.id),
+      this.ctx.serviceProducts.serviceProducts(principal.tenantId, workOrder.id),
     ]);
     this.assertRoom(workOrder, existing.length, 1);
     const quantityUsed = input.quantityUsed ?? 1;
@@ -63,7 +66,7 @@ export class WorkOrderConsumption {
       ...(input.note ? { note: input.note } : {}),
     };
     assertQuantities(serviceProduct);
-    await this.ctx.repo.addServiceProducts([serviceProduct], {
+    await this.ctx.serviceProducts.addServiceProducts([serviceProduct], {
       claims,
       record: this.ctx.record(
         workOrder.id,
@@ -83,7 +86,10 @@ export class WorkOrderConsumption {
     input: UpdateServiceProductInput,
   ): Promise<ServiceProduct> {
     const workOrder = await this.handleable(principal, workOrderId, 'service-product:write');
-    const previous = this.open(await this.ctx.repo.serviceProduct(principal.tenantId, workOrder.id, id), id);
+    const previous = this.open(
+      await this.ctx.serviceProducts.serviceProduct(principal.tenantId, workOrder.id, id),
+      id,
+    );
     assertVersion('ServiceProduct', previous, input.version);
     const { note, version: _version, ...quantities } = input;
     const next: ServiceProduct = {
@@ -95,7 +101,7 @@ export class WorkOrderConsumption {
     if (note === null) delete next.note;
     else if (note !== undefined) next.note = note;
     assertQuantities(next);
-    await this.ctx.repo.updateServiceProduct(previous, next, {
+    await this.ctx.serviceProducts.updateServiceProduct(previous, next, {
       record: this.ctx.record(
         workOrder.id,
         'service-product',
@@ -114,9 +120,12 @@ export class WorkOrderConsumption {
     expectedVersion: number,
   ): Promise<void> {
     const workOrder = await this.handleable(principal, workOrderId, 'service-product:write');
-    const product = this.open(await this.ctx.repo.serviceProduct(principal.tenantId, workOrder.id, id), id);
+    const product = this.open(
+      await this.ctx.serviceProducts.serviceProduct(principal.tenantId, workOrder.id, id),
+      id,
+    );
     assertVersion('ServiceProduct', product, expectedVersion);
-    await this.ctx.repo.deleteServiceProduct(product, {
+    await this.ctx.serviceProducts.deleteServiceProduct(product, {
       record: this.ctx.record(workOrder.id, 'service-product', principal, `Removed ${product.productName}`, {
         serviceProductId: id,
       }),
@@ -125,7 +134,7 @@ export class WorkOrderConsumption {
 
   async spareParts(principal: Principal, workOrderId: string): Promise<SparePartUse[]> {
     const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    return this.ctx.repo.spareParts(principal.tenantId, workOrder.id);
+    return this.ctx.serviceProducts.spareParts(principal.tenantId, workOrder.id);
   }
 
   /** An engineer records a spare part fitted; it becomes a service product when the consumption is confirmed. */
@@ -138,8 +147,8 @@ export class WorkOrderConsumption {
     const workOrder = await this.handleable(principal, workOrderId, 'spare-part:record');
     const [product, products, parts] = await Promise.all([
       this.ctx.products.get(principal.tenantId, input.productId),
-      this.ctx.repo.serviceProducts(principal.tenantId, workOrder.id),
-      this.ctx.repo.spareParts(principal.tenantId, workOrder.id),
+      this.ctx.serviceProducts.serviceProducts(principal.tenantId, workOrder.id),
+      this.ctx.serviceProducts.spareParts(principal.tenantId, workOrder.id),
     ]);
     const part = consumable(product, input.productId);
     if (part.kind !== 'spare-part')
@@ -162,7 +171,7 @@ export class WorkOrderConsumption {
       recordedBy: principal.userId,
       recordedAt: this.ctx.now(),
     };
-    await this.ctx.repo.recordSparePart(use, {
+    await this.ctx.serviceProducts.recordSparePart(use, {
       claims,
       record: this.ctx.record(
         workOrder.id,
@@ -211,7 +220,7 @@ export class WorkOrderConsumption {
         },
       ];
     });
-    await this.ctx.repo.addServiceProducts(serviceProducts, {
+    await this.ctx.serviceProducts.addServiceProducts(serviceProducts, {
       claims: [{ kind: 'once', scope: AGREEMENT_PRODUCTS_SCOPE, key: workOrderId, refersTo: matched.id }],
       record: this.ctx.record(
         workOrderId,

@@ -1,10 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SalesOrder } from '../../../domain/agreements/sales-order';
 import type { ConsumptionConfirmation } from '../../../domain/consumption/confirmation';
 import type { Redemption } from '../../../domain/consumption/coverage';
 import { ConsumptionLockedError, RedemptionRefusedError } from '../../../domain/consumption/errors';
 import type {
-  ConsumptionRepository,
+  ConfirmationRepository,
   ConsumptionWrite,
   StoredConfirmation,
 } from '../../../domain/consumption/ports';
@@ -17,22 +16,21 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
-import { queryAll, queryPage } from '../query';
+import { queryPage } from '../query';
 import { Transaction } from '../transaction';
 import { SalesOrderRepository } from './agreements';
-import { recordItem } from './work-orders';
+import { getConsistent, putRecord, SERVICE_PRODUCT, serviceProductItem } from './consumption-items';
 
-const SERVICE_PRODUCT = 'ServiceProduct';
-const SPARE_PART = 'SparePartUse';
 const CONFIRMATION = 'ConsumptionConfirmation';
 const LOCK = 'ConsumptionLock';
 
 /**
- * Service products, spare-part uses and confirmations. Every write to a work
- * order's consumption checks, in its transaction, that no confirmation holds
- * the work order's lock, so a confirmation prices exactly what it snapshotted.
+ * Consumption confirmations, each an item of its own, and the transactions
+ * of their steps: the start takes the work order's lock, a redemption and a
+ * release move the agreement's line counts with a ledger entry each, the
+ * confirmation makes the billing order and frees the lock.
  */
-export class DynamoConsumptionRepository implements ConsumptionRepository {
+export class DynamoConfirmationRepository implements ConfirmationRepository {
   private readonly orders: SalesOrderRepository;
 
   constructor(
@@ -40,74 +38,6 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
     private readonly clock: Clock,
   ) {
     this.orders = new SalesOrderRepository(table, clock);
-  }
-
-  async serviceProducts(tenantId: string, workOrderId: string): Promise<ServiceProduct[]> {
-    const items = await queryAll(this.table, keys.serviceProducts(tenantId, workOrderId), {
-      consistent: true,
-    });
-    return items.map((item) => toEntity<ServiceProduct>(item)).sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  async serviceProduct(tenantId: string, workOrderId: string, id: string) {
-    const item = await this.getItem(keys.serviceProduct(tenantId, workOrderId, id));
-    return item ? toEntity<ServiceProduct>(item) : undefined;
-  }
-
-  async addServiceProducts(products: readonly ServiceProduct[], write: ConsumptionWrite): Promise<void> {
-    const first = products[0];
-    if (!first) return;
-    const tx = this.transaction(first, write, { resourceType: SERVICE_PRODUCT, resource: first });
-    for (const product of products) {
-      tx.put(
-        this.productItem(product),
-        'attribute_not_exists(pk)',
-        () => new ConflictError(`Service product ${product.id} already exists`),
-      );
-    }
-    await tx.commit();
-  }
-
-  async updateServiceProduct(previous: ServiceProduct, next: ServiceProduct, write: ConsumptionWrite) {
-    const tx = this.transaction(next, write);
-    tx.put(
-      this.productItem(next),
-      'version = :expected',
-      () => new VersionConflictError(SERVICE_PRODUCT, previous.id, previous.version),
-      { ':expected': previous.version },
-    );
-    await tx.commit();
-  }
-
-  async deleteServiceProduct(product: ServiceProduct, write: ConsumptionWrite) {
-    const tx = this.transaction(product, write);
-    tx.delete(
-      keys.serviceProduct(product.tenantId, product.workOrderId, product.id),
-      'version = :expected',
-      () => new VersionConflictError(SERVICE_PRODUCT, product.id, product.version),
-      { ':expected': product.version },
-    );
-    await tx.commit();
-  }
-
-  async spareParts(tenantId: string, workOrderId: string): Promise<SparePartUse[]> {
-    const items = await queryAll(this.table, keys.spareParts(tenantId, workOrderId), { consistent: true });
-    return items.map((item) => toEntity<SparePartUse>(item)).sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  async recordSparePart(use: SparePartUse, write: ConsumptionWrite) {
-    const tx = this.transaction(use, write, { resourceType: SPARE_PART, resource: use });
-    tx.put(
-      { ...use, ...keys.sparePart(use.tenantId, use.workOrderId, use.id), entityType: SPARE_PART },
-      'attribute_not_exists(pk)',
-      () => new ConflictError(`Spare part use ${use.id} already exists`),
-    );
-    await tx.commit();
-  }
-
-  async openConfirmation(tenantId: string, workOrderId: string): Promise<string | undefined> {
-    const item = await this.getItem(keys.consumptionLock(tenantId, workOrderId));
-    return item ? String(item.confirmationId) : undefined;
   }
 
   async startConfirmation(
@@ -146,7 +76,7 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
     }
     for (const { use, product } of basis.conversions) {
       tx.put(
-        this.productItem(product),
+        serviceProductItem(product),
         'attribute_not_exists(pk)',
         () => new ConflictError(`Spare part use ${use.id} became a service product already`),
       );
@@ -159,16 +89,12 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
         },
       );
     }
-    tx.put(
-      recordItem({ tenantId, id: workOrderId }, write.record),
-      'attribute_not_exists(pk)',
-      () => new ConflictError(`Service record ${write.record.id} already exists`),
-    );
+    putRecord(tx, tenantId, workOrderId, write.record);
     await tx.commit();
   }
 
   async confirmation(tenantId: string, id: string): Promise<StoredConfirmation | undefined> {
-    const item = await this.getItem(keys.confirmation(tenantId, id));
+    const item = await getConsistent(this.table, keys.confirmation(tenantId, id));
     if (!item) return undefined;
     const taskToken = typeof item.taskToken === 'string' ? item.taskToken : undefined;
     return { ...toEntity<ConsumptionConfirmation>(item), ...(taskToken ? { taskToken } : {}) };
@@ -278,11 +204,7 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
       () => new VersionConflictError(CONFIRMATION, previous.id, previous.version),
       { ':expected': previous.version },
     );
-    tx.put(
-      recordItem({ tenantId: previous.tenantId, id: previous.workOrderId }, write.record),
-      'attribute_not_exists(pk)',
-      () => new ConflictError(`Service record ${write.record.id} already exists`),
-    );
+    putRecord(tx, previous.tenantId, previous.workOrderId, write.record);
     addEffects(tx, previous.tenantId, { claims: write.claims ?? [], events: write.events ?? [] }, this.clock);
     return tx;
   }
@@ -333,41 +255,6 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
     );
   }
 
-  /** A write to a work order's consumption: its timeline entry, its claims, and the lock's absence. */
-  private transaction(
-    of: { tenantId: string; workOrderId: string },
-    write: ConsumptionWrite,
-    created?: { resourceType: string; resource: unknown },
-  ): Transaction {
-    const tx = new Transaction(this.table.client, this.table.tableName);
-    tx.check(
-      keys.consumptionLock(of.tenantId, of.workOrderId),
-      'attribute_not_exists(pk)',
-      () => new ConsumptionLockedError(of.workOrderId, undefined),
-    );
-    tx.put(
-      recordItem({ tenantId: of.tenantId, id: of.workOrderId }, write.record),
-      'attribute_not_exists(pk)',
-      () => new ConflictError(`Service record ${write.record.id} already exists`),
-    );
-    addEffects(
-      tx,
-      of.tenantId,
-      { claims: write.claims ?? [], events: write.events ?? [] },
-      this.clock,
-      created,
-    );
-    return tx;
-  }
-
-  private productItem(product: ServiceProduct): Record<string, unknown> {
-    return {
-      ...product,
-      ...keys.serviceProduct(product.tenantId, product.workOrderId, product.id),
-      entityType: SERVICE_PRODUCT,
-    };
-  }
-
   private confirmationItem(confirmation: ConsumptionConfirmation): Record<string, unknown> {
     return {
       ...confirmation,
@@ -375,12 +262,5 @@ export class DynamoConsumptionRepository implements ConsumptionRepository {
       ...keys.confirmationIndexes(confirmation.tenantId, confirmation),
       entityType: CONFIRMATION,
     };
-  }
-
-  private async getItem(key: { pk: string; sk: string }) {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }),
-    );
-    return Item;
   }
 }
