@@ -153,3 +153,47 @@ export class ConsumptionWorld {
     return this.stack.close();
   }
 }
+
+/**
+ * The catalog and customers of the flow tests: a repair service and two spare parts (one priced in
+ * CHF), an account with a partial agreement (2 repairs, 10 filters), one with full coverage, one without.
+ */
+export async function coveredCustomers(w: ConsumptionWorld) {
+  const repair = await w.product('REP', {
+    name: 'Repair visit',
+    kind: 'service',
+    serviceType: 'non-recurring',
+  });
+  const filter = await w.product('FLT', {
+    name: 'Filter',
+    kind: 'spare-part',
+    price: { amount: 1250, currency: 'EUR' },
+  });
+  const swissPart = await w.product('CH-PUMP', {
+    name: 'Pump (CH)',
+    kind: 'spare-part',
+    price: { amount: 9900, currency: 'CHF' },
+  });
+  const covered = await w.account('Covered Ltd');
+  const uncovered = await w.account('Walk-in GmbH');
+  const full = await w.account('Full Care AG');
+  const term = { subject: 'account', startDate: '2031-01-01', endDate: '2031-12-31' };
+  const partial = await w.activeAgreement({
+    ...term,
+    name: 'Partial care',
+    accountId: covered,
+    coverage: 'partial',
+    lines: [
+      { productId: repair, quantity: 2 },
+      { productId: filter, quantity: 10 },
+    ],
+  });
+  const fullAgreement = await w.activeAgreement({
+    ...term,
+    name: 'Full care',
+    accountId: full,
+    coverage: 'full',
+    lines: [],
+  });
+  return { repair, filter, swissPart, covered, uncovered, full, partial, fullAgreement };
+}

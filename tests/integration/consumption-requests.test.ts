@@ -1,58 +1,14 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsumptionWorld } from '../helpers/consumption-world';
+import { ConsumptionWorld, coveredCustomers } from '../helpers/consumption-world';
 
 let w: ConsumptionWorld;
-const ids = {
-  covered: '',
-  uncovered: '',
-  full: '',
-  repair: '',
-  filter: '',
-  swissPart: '',
-  partial: '',
-  fullAgreement: '',
-};
+let ids: Awaited<ReturnType<typeof coveredCustomers>>;
 
 beforeAll(async () => {
   w = await ConsumptionWorld.start('cr', new Date('2031-03-10T09:00:00Z'));
-  ids.repair = await w.product('REP', {
-    name: 'Repair visit',
-    kind: 'service',
-    serviceType: 'non-recurring',
-  });
-  ids.filter = await w.product('FLT', {
-    name: 'Filter',
-    kind: 'spare-part',
-    price: { amount: 1250, currency: 'EUR' },
-  });
-  ids.swissPart = await w.product('CH-PUMP', {
-    name: 'Pump (CH)',
-    kind: 'spare-part',
-    price: { amount: 9900, currency: 'CHF' },
-  });
-  ids.covered = await w.account('Covered Ltd');
-  ids.uncovered = await w.account('Walk-in GmbH');
-  ids.full = await w.account('Full Care AG');
-  const term = { subject: 'account', startDate: '2031-01-01', endDate: '2031-12-31' };
-  ids.partial = await w.activeAgreement({
-    ...term,
-    name: 'Partial care',
-    accountId: ids.covered,
-    coverage: 'partial',
-    lines: [
-      { productId: ids.repair, quantity: 2 },
-      { productId: ids.filter, quantity: 10 },
-    ],
-  });
-  ids.fullAgreement = await w.activeAgreement({
-    ...term,
-    name: 'Full care',
-    accountId: ids.full,
-    coverage: 'full',
-    lines: [],
-  });
+  ids = await coveredCustomers(w);
 });
 afterAll(async () => {
   await w?.close();

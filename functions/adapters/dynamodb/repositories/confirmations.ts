@@ -133,17 +133,7 @@ export class DynamoConfirmationRepository implements ConfirmationRepository {
     write: ConsumptionWrite,
   ): Promise<void> {
     const tx = this.stepTransaction(previous, next, write);
-    for (const redemption of redemptions) {
-      const { agreementId, lineId, quantity } = redemption;
-      tx.update(
-        keys.agreementLine(previous.tenantId, agreementId, lineId),
-        'SET remaining = remaining - :quantity ADD redeemed :quantity',
-        'remaining >= :quantity',
-        () => new RedemptionRefusedError(agreementId, lineId),
-        { ':quantity': quantity },
-      );
-      this.ledgerEntries(tx, previous, redemption, 'redemption');
-    }
+    for (const redemption of redemptions) this.moveLine(tx, previous, redemption, 'redemption');
     await tx.commit();
   }
 
@@ -154,19 +144,40 @@ export class DynamoConfirmationRepository implements ConfirmationRepository {
     write: ConsumptionWrite,
   ): Promise<void> {
     const tx = this.stepTransaction(previous, next, write);
-    for (const redemption of redemptions) {
-      const { agreementId, lineId, quantity } = redemption;
+    for (const redemption of redemptions) this.moveLine(tx, previous, redemption, 'release');
+    this.freeLock(tx, previous);
+    await tx.commit();
+  }
+
+  /**
+   * One line's count moved by a redemption (only while it has the units left)
+   * or by its release, with a ledger entry per service product.
+   */
+  private moveLine(
+    tx: Transaction,
+    confirmation: ConsumptionConfirmation,
+    redemption: Redemption,
+    kind: 'redemption' | 'release',
+  ): void {
+    const { agreementId, lineId, quantity } = redemption;
+    const key = keys.agreementLine(confirmation.tenantId, agreementId, lineId);
+    if (kind === 'redemption')
       tx.update(
-        keys.agreementLine(previous.tenantId, agreementId, lineId),
+        key,
+        'SET remaining = remaining - :quantity ADD redeemed :quantity',
+        'remaining >= :quantity',
+        () => new RedemptionRefusedError(agreementId, lineId),
+        { ':quantity': quantity },
+      );
+    else
+      tx.update(
+        key,
         'SET remaining = remaining + :quantity ADD released :quantity',
         'attribute_exists(pk)',
         () => new ConflictError(`Line ${lineId} of agreement ${agreementId} no longer exists`),
         { ':quantity': quantity },
       );
-      this.ledgerEntries(tx, previous, redemption, 'release');
-    }
-    this.freeLock(tx, previous);
-    await tx.commit();
+    this.ledgerEntries(tx, confirmation, redemption, kind);
   }
 
   async confirm(
