@@ -1,6 +1,7 @@
 import type { Application } from '../functions/composition/application';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { createAgreementGenerator } from '../functions/handlers/events/agreement-generator';
+import { createAgreementProductsHandler } from '../functions/handlers/events/agreement-products';
 import { createAgreementExpiryHandler } from '../functions/handlers/schedules/agreement-expiry';
 import type { FunctionLogger } from '../functions/shared/logger';
 import type { LocalEventBus } from './bus/local-bus';
@@ -30,4 +31,21 @@ export function wireAgreementFunctions(
   }
   const expire = createAgreementExpiryHandler(app.agreements.agreements, logger);
   scheduler.target(AGREEMENT_EXPIRY_TARGET, (input) => expire(input));
+}
+
+/** The agreement products of new work orders on the local bus, as their EventBridge rule in AWS. */
+export function subscribeAgreementProducts(
+  bus: LocalEventBus,
+  app: Application,
+  logger: FunctionLogger,
+): void {
+  const handler = createAgreementProductsHandler(app.consumption.consumption, logger);
+  const { source, types } = EVENT_FUNCTIONS['agreement-products'].events;
+  for (const type of types) {
+    bus.subscribe({ source, type }, async (event) => {
+      await handler(asEventBridgeEvent(event)).catch((error: unknown) =>
+        logger.error('agreement products failed', { eventId: event.id, error }),
+      );
+    });
+  }
 }

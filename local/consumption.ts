@@ -1,12 +1,8 @@
 import type { Application } from '../functions/composition/application';
 import type { ApprovalTasks, ConfirmationWorkflow } from '../functions/domain/consumption/workflow';
-import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
-import { createAgreementProductsHandler } from '../functions/handlers/events/agreement-products';
 import { createConsumptionStepsHandler } from '../functions/handlers/workflows/consumption-steps';
 import type { Clock } from '../functions/shared/clock';
 import type { FunctionLogger } from '../functions/shared/logger';
-import type { LocalEventBus } from './bus/local-bus';
-import { asEventBridgeEvent } from './mail/work-order-actions';
 import {
   CONSUMPTION_STEPS_FUNCTION,
   consumptionBillingLocally,
@@ -56,21 +52,4 @@ export function localConsumptionWorkflow(options: {
     workflow: localConfirmationWorkflow(machine),
     approvals: { resume: (token, decision) => machine.resume(token, decision) },
   };
-}
-
-/** The agreement products of new work orders on the local bus, as their EventBridge rule in AWS. */
-export function subscribeAgreementProducts(
-  bus: LocalEventBus,
-  app: Application,
-  logger: FunctionLogger,
-): void {
-  const handler = createAgreementProductsHandler(app.consumption.consumption, logger);
-  const { source, types } = EVENT_FUNCTIONS['agreement-products'].events;
-  for (const type of types) {
-    bus.subscribe({ source, type }, async (event) => {
-      await handler(asEventBridgeEvent(event)).catch((error: unknown) =>
-        logger.error('agreement products failed', { eventId: event.id, error }),
-      );
-    });
-  }
 }

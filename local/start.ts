@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createLogger } from '../functions/shared/logger';
-import { wireAgreementFunctions } from './agreements';
+import { subscribeAgreementProducts, wireAgreementFunctions } from './agreements';
 import { startApiServer } from './api-server';
 import { devSecret } from './auth/dev-jwt';
 import { LocalEventBus } from './bus/local-bus';
 import { LocalStreamPoller } from './bus/stream-poller';
-import { subscribeAgreementProducts } from './consumption';
+
 import { ensureTable, startDynamoDbLocal } from './dynamodb/launcher';
 import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
