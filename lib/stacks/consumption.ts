@@ -2,6 +2,8 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { FUNCTION_ENV } from '../config/function-environment';
+import { AsyncFunction } from '../constructs/async-function';
+import type { DomainEventBus } from '../constructs/event-bus';
 import type { ServiceApi } from '../constructs/http-api';
 import { ServiceFunction } from '../constructs/service-function';
 import { StandardStateMachine } from '../constructs/state-machine';
@@ -10,8 +12,10 @@ import {
   type ConsumptionBillingSubstitution,
 } from '../state-machines/consumption-billing';
 
-/** The consumption-then-billing flow. */
+/** The consumption-then-billing flow, and the service products a new work order starts with. */
 export interface ConsumptionResources {
+  /** Adds the auto-create lines of the covering agreement to a new work order (EventBridge rule on `WorkOrderCreated`). */
+  readonly agreementProducts: AsyncFunction;
   /** Runs every step of the flow; invoked by the state machine only. */
   readonly steps: ServiceFunction;
   readonly stateMachine: StandardStateMachine;
@@ -19,10 +23,17 @@ export interface ConsumptionResources {
 
 export interface ConsumptionWiring {
   readonly api: ServiceApi;
+  readonly eventBus: DomainEventBus;
   readonly table: ITableV2;
+  /** Both functions find an account's agreements on gsi2 (`allForAccount`). */
+  readonly tableIndexNames: readonly string[];
 }
 
 /**
+ * A new work order gets the auto-create lines of the agreement covering it as
+ * service products: the agreement-products function follows `WorkOrderCreated`
+ * on the bus, with its DLQ and alarms through `AsyncFunction`.
+ *
  * Consumption then billing: the consumption API function starts one execution
  * per confirmation and hands a person's decision to the step that waits for it;
  * every step is one synchronous call of the steps function.
@@ -32,11 +43,25 @@ export interface ConsumptionWiring {
  * failed execution, alarmed and re-driven on the state machine.
  */
 export function createConsumption(stack: Stack, wiring: ConsumptionWiring): ConsumptionResources {
+  const indexes = { indexes: wiring.tableIndexNames };
+  const agreementProducts = new AsyncFunction(stack, 'AgreementProducts', {
+    entry: EVENT_FUNCTIONS['agreement-products'].entry,
+    description: "Adds the covering agreement's auto-create lines to a new work order as service products",
+    failureImpact: "New work orders do not get their agreement's service products until re-driven",
+    timeout: Duration.seconds(30),
+  }).bindTable(wiring.table, 'readWrite', indexes);
+  wiring.eventBus.subscribe(
+    'WorkOrderCreatedEvents',
+    "New work orders, to get their agreement's service products",
+    EVENT_FUNCTIONS['agreement-products'].events,
+    agreementProducts,
+  );
+
   const steps = new ServiceFunction(stack, 'ConsumptionSteps', {
     entry: EVENT_FUNCTIONS['consumption-steps'].entry,
     description: 'Runs the steps of the consumption-billing state machine',
     timeout: Duration.seconds(30),
-  }).bindTable(wiring.table, 'readWrite');
+  }).bindTable(wiring.table, 'readWrite', indexes);
 
   const substitutions: Record<ConsumptionBillingSubstitution, string> = {
     ConsumptionStepsFunctionArn: steps.function.functionArn,
@@ -53,5 +78,5 @@ export function createConsumption(stack: Stack, wiring: ConsumptionWiring): Cons
   stateMachine.allowStarting(consumptionApi);
   stateMachine.allowTaskResponses(consumptionApi);
 
-  return { steps, stateMachine };
+  return { agreementProducts, steps, stateMachine };
 }

@@ -131,7 +131,7 @@ export class StatelessStack extends Stack {
       table: stateful.table,
       schedules: this.workOrderActions.reminderSchedules,
     });
-    this.consumption = createConsumption(this, { api: this.api, table: stateful.table });
+    this.consumption = createConsumption(this, { api: this.api, eventBus: this.eventBus, ...stateful });
     this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

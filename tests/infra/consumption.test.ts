@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE } from '../../functions/adapters/dynamodb/table-definition';
+import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import type { RegionStacks } from '../../lib/app';
+import type { ServiceFunction } from '../../lib/constructs/service-function';
 import { CONSUMPTION_BILLING_ASL } from '../../lib/state-machines/consumption-billing';
 import { type SynthesizedApp, synthesizeApp, TEST_REGIONS } from './synth';
 
@@ -41,6 +44,7 @@ const asl = JSON.parse(readFileSync(CONSUMPTION_BILLING_ASL, 'utf8')) as { State
 describe.each(TEST_REGIONS)('consumption-billing in the stateless stack in %s', (region) => {
   let pair: RegionStacks;
   let template: Template;
+  let stateful: Template;
   const stateMachineId = () =>
     logicalId(pair.stateless, pair.stateless.consumption.stateMachine.stateMachine);
   const stepsId = () => logicalId(pair.stateless, pair.stateless.consumption.steps.function);
@@ -63,7 +67,28 @@ describe.each(TEST_REGIONS)('consumption-billing in the stateless stack in %s', 
     if (!found) throw new Error(`no stacks for ${region}`);
     pair = found;
     template = synthesized.template(pair.stateless);
+    stateful = synthesized.template(pair.stateful);
   });
+
+  /** How the stateless template reads the table's ARN: the stateful stack's export of it. */
+  const tableArn = () => {
+    const arn = { 'Fn::GetAtt': [logicalId(pair.stateful, pair.stateful.table), 'Arn'] };
+    const output = Object.values(stateful.findOutputs('*')).find(
+      (o) => JSON.stringify(o.Value) === JSON.stringify(arn),
+    );
+    if (!output?.Export?.Name) throw new Error('the stateful stack exports no table ARN');
+    return { 'Fn::ImportValue': output.Export.Name };
+  };
+  /** What the role may Query besides the table itself: the resources of its index statement. */
+  const queriedIndexes = (fn: ServiceFunction) => {
+    const statements = statementsOfRole(logicalId(pair.stateless, fn.role));
+    return statements
+      .filter((s) => actionsOf(s).includes('dynamodb:Query'))
+      .flatMap(resourcesOf)
+      .filter((resource) => JSON.stringify(resource) !== JSON.stringify(tableArn()));
+  };
+  const eachIndexByName = () =>
+    TABLE.globalIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index.name}`]] }));
 
   describe('state machine', () => {
     it('is the one Standard state machine of the stack, defined by the ASL file as it is', () => {
@@ -149,6 +174,89 @@ describe.each(TEST_REGIONS)('consumption-billing in the stateless stack in %s', 
           'dynamodb:UpdateItem',
           'dynamodb:ConditionCheckItem',
         ]),
+      );
+    });
+  });
+
+  describe('agreement-products function', () => {
+    const products = () => pair.stateless.consumption.agreementProducts;
+    const productsId = () => logicalId(pair.stateless, products().function);
+    const queueId = () => logicalId(pair.stateless, products().deadLetterQueue);
+
+    it('runs in the stack with the table, and dead-letters what still fails into its encrypted queue', () => {
+      const fn = template.findResources('AWS::Lambda::Function')[productsId()]?.Properties;
+
+      expect(fn?.Description).toBe(
+        "Adds the covering agreement's auto-create lines to a new work order as service products",
+      );
+      expect(fn?.Timeout).toBe(30);
+      expect(fn?.Environment.Variables.TABLE_NAME).toBeDefined();
+      expect(fn?.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } });
+      const queue = template.findResources('AWS::SQS::Queue')[queueId()]?.Properties;
+      expect(queue?.SqsManagedSseEnabled).toBe(true);
+    });
+
+    it('alarms on its dead-letter queue and its errors, saying what stays undone', () => {
+      const impact = "New work orders do not get their agreement's service products until re-driven";
+      const onQueue = template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
+        },
+      });
+      const onErrors = template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: productsId() } }],
+        },
+      });
+
+      for (const alarms of [onQueue, onErrors]) {
+        const found = Object.values(alarms);
+        expect(found).toHaveLength(1);
+        expect(found[0]?.Properties).toMatchObject({
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmDescription: expect.stringContaining(impact),
+        });
+      }
+    });
+
+    it('is invoked by one rule on the bus, for WorkOrderCreated from the work orders, dead-lettering undeliverable events', () => {
+      const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+        (rule.Properties.Targets ?? []).some(
+          (target: { Arn: { 'Fn::GetAtt'?: string[] } }) => target.Arn['Fn::GetAtt']?.[0] === productsId(),
+        ),
+      );
+
+      expect(EVENT_FUNCTIONS['agreement-products'].events).toEqual({
+        source: 'fieldservice.work-orders',
+        types: ['WorkOrderCreated'],
+      });
+      expect(rules).toHaveLength(1);
+      expect(rules[0]?.Properties).toMatchObject({
+        EventBusName: { Ref: logicalId(pair.stateless, pair.stateless.eventBus.bus) },
+        EventPattern: { source: ['fieldservice.work-orders'], 'detail-type': ['WorkOrderCreated'] },
+      });
+      expect(rules[0]?.Properties.Targets).toHaveLength(1);
+      expect(rules[0]?.Properties.Targets[0].DeadLetterConfig).toEqual({
+        Arn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      });
+    });
+  });
+
+  describe('index access', () => {
+    it.each([
+      ['agreement-products function', () => pair.stateless.consumption.agreementProducts.serviceFunction],
+      ['steps function', () => pair.stateless.consumption.steps],
+      ['consumption API function', () => consumptionApi()],
+    ])("lets the %s Query each of the table's indexes (gsi2 among them) by name, never index/*", (_, fn) => {
+      const indexes = queriedIndexes(fn());
+
+      expect(indexes).toEqual(eachIndexByName());
+      expect(indexes).toContainEqual({ 'Fn::Join': ['', [tableArn(), '/index/gsi2']] });
+      expect(JSON.stringify(statementsOfRole(logicalId(pair.stateless, fn().role)))).not.toContain(
+        '/index/*',
       );
     });
   });
