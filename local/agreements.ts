@@ -39,7 +39,7 @@ export function subscribeAgreementProducts(
   app: Application,
   logger: FunctionLogger,
 ): void {
-  const handler = createAgreementProductsHandler(app.consumption.consumption, logger);
+  const handler = createAgreementProductsHandler(app.consumption.agreementProducts, logger);
   const { source, types } = EVENT_FUNCTIONS['agreement-products'].events;
   for (const type of types) {
     bus.subscribe({ source, type }, async (event) => {

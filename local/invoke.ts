@@ -59,7 +59,7 @@ const functions: Record<string, () => Promise<Handler>> = {
   'agreement-generator': async () => createAgreementGenerator(local().app.agreements.generation) as Handler,
   'agreement-expiry': async () => createAgreementExpiryHandler(local().app.agreements.agreements) as Handler,
   'agreement-products': async () =>
-    createAgreementProductsHandler(local().app.consumption.consumption) as Handler,
+    createAgreementProductsHandler(local().app.consumption.agreementProducts) as Handler,
   // One step of a confirmation, as the state machine calls it (events/sfn/).
   'consumption-steps': async () => createConsumptionStepsHandler(local().app.consumption.steps) as Handler,
   // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.

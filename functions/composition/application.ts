@@ -1,6 +1,6 @@
 import { activeAgreementsOf } from '../adapters/dynamodb/account-agreements';
 import { agreementServices } from './agreements';
-import { consumptionServices } from './consumption';
+import { agreementProducts, consumptionServices, consumptionSteps } from './consumption';
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
@@ -32,7 +32,11 @@ export function compose(ports: Ports) {
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const mailIntake = once(() => mailIntakeServices(ports, repositories()));
   const agreements = once(() => agreementServices(ports, repositories()));
-  const consumption = once(() => consumptionServices(ports, repositories()));
+  const consumption = once(() => ({
+    ...consumptionServices(ports, repositories()),
+    steps: consumptionSteps(ports, repositories()),
+    agreementProducts: agreementProducts(ports, repositories()),
+  }));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,

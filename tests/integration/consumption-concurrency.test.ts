@@ -150,7 +150,7 @@ describe("a new work order's agreement products", () => {
     });
     await w.request('POST', `/service-agreements/${created.body.id}/activate`, w.admin, { version: 1 });
     const workOrderId = await w.workOrderWith(accountId, [], { deviceId });
-    const handler = createAgreementProductsHandler(w.api.app.consumption.consumption, quiet);
+    const handler = createAgreementProductsHandler(w.api.app.consumption.agreementProducts, quiet);
     const event = {
       id: 'evt-1',
       type: 'WorkOrderCreated',

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { AgreementProducts } from '../../functions/domain/consumption/agreement-products';
 import type { ConsumptionSteps } from '../../functions/domain/consumption/consumption-steps';
 import { StepRefusal } from '../../functions/domain/consumption/errors';
-import type { WorkOrderConsumption } from '../../functions/domain/consumption/work-order-consumption';
 import type { StepEvent } from '../../functions/domain/consumption/workflow';
 import {
   ClaimTakenError,
@@ -85,13 +85,13 @@ describe('the agreement products handler', () => {
     const asked: string[] = [];
     let calls = 0;
     const consumption = {
-      addAgreementProducts: async (tenantId: string, workOrderId: string) => {
+      add: async (tenantId: string, workOrderId: string) => {
         asked.push(`${tenantId}/${workOrderId}`);
         calls += 1;
         if (calls > 1) throw new ClaimTakenError('agreement-products', workOrderId);
         return { added: 2, agreementId: 'g' };
       },
-    } as unknown as WorkOrderConsumption;
+    } as unknown as AgreementProducts;
     const handler = createAgreementProductsHandler(consumption, quiet);
     const event = example('eventbridge/work-order-created.json');
     expect(await handler(event, {} as never)).toMatchObject({ added: 2 });

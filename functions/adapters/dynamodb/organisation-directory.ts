@@ -1,5 +1,6 @@
 import type { SceneAccess } from '../../domain/organisation/scene-access';
-import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../../domain/organisation/tenant';
+import type { TenantSettings } from '../../domain/organisation/tenant';
+import { DEFAULT_TENANT_SETTINGS } from '../../domain/organisation/tenant-defaults';
 import type { SharingRule, SharingTarget } from '../../domain/work-orders/sharing-rule';
 import type { OrganisationDirectory } from '../../domain/work-orders/viewer';
 import type { TableContext } from './client';

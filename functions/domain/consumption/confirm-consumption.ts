@@ -4,6 +4,7 @@ import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../shared/errors';
 import type { Claim } from '../shared/ports';
 import { assertCanHandle } from '../work-orders/access';
+import type { WorkOrderReader } from '../work-orders/find-work-orders';
 import { assertHandleable } from '../work-orders/work-order';
 import type { ConfirmationLine, ConsumptionConfirmation, StartConfirmationInput } from './confirmation';
 import type { ConsumptionContext } from './consumption-context';
@@ -42,6 +43,7 @@ const lineOf = (product: ServiceProduct): ConfirmationLine => ({
 export class ConsumptionConfirmations {
   constructor(
     private readonly ctx: ConsumptionContext,
+    private readonly reader: WorkOrderReader,
     private readonly workflow: ConfirmationWorkflow,
     private readonly approvals: ApprovalTasks,
   ) {}
@@ -59,8 +61,8 @@ export class ConsumptionConfirmations {
     claims: readonly Claim[] = [],
   ): Promise<ConsumptionConfirmation> {
     authorize(principal, 'consumption:confirm');
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    await assertCanHandle(workOrder, this.ctx.reader.viewer(principal));
+    const workOrder = await this.reader.get(principal, workOrderId);
+    await assertCanHandle(workOrder, this.reader.viewer(principal));
     assertHandleable(workOrder);
     const open = await this.ctx.serviceProducts.openConfirmation(principal.tenantId, workOrder.id);
     if (open) return this.resumeStart(principal, workOrder.id, open);
@@ -159,7 +161,7 @@ export class ConsumptionConfirmations {
     if (!stored) throw new NotFoundError('ConsumptionConfirmation', id);
     // Whoever may not read the work order does not see its confirmations either; those who approve see all.
     if (!can(principal, 'consumption:approve'))
-      await this.ctx.reader.get(principal, stored.workOrderId).catch((error: unknown) => {
+      await this.reader.get(principal, stored.workOrderId).catch((error: unknown) => {
         throw error instanceof NotFoundError ? new NotFoundError('ConsumptionConfirmation', id) : error;
       });
     return withoutToken(stored);
@@ -170,7 +172,7 @@ export class ConsumptionConfirmations {
     workOrderId: string,
     page: Partial<PageRequest>,
   ): Promise<Page<ConsumptionConfirmation>> {
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
+    const workOrder = await this.reader.get(principal, workOrderId);
     return this.ctx.confirmations.confirmationsOf(principal.tenantId, workOrder.id, pageRequest(page));
   }
 

@@ -4,7 +4,6 @@ import { dateOf } from '../agreements/agreement';
 import type { Product } from '../catalog/product';
 import type { Tenant } from '../organisation/tenant';
 import type { ServiceContext } from '../shared/master-data-service';
-import type { WorkOrderReader } from '../work-orders/find-work-orders';
 import { newRecord, type RecordKind } from '../work-orders/service-record';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { Lookup } from '../work-orders/work-order-context';
@@ -19,14 +18,14 @@ export interface AgreementReader {
 
 /**
  * What the consumption use cases work with: the service products and
- * confirmations, the work orders (as a person may read them, and as they are),
- * the catalog, the agreements and the tenant's settings.
+ * confirmations, the work orders as they are stored, the catalog, the
+ * agreements and the tenant's settings. The use cases people call add the
+ * work orders as people may read them (a `WorkOrderReader`).
  */
 export class ConsumptionContext {
   constructor(
     readonly serviceProducts: ServiceProductRepository,
     readonly confirmations: ConfirmationRepository,
-    readonly reader: WorkOrderReader,
     readonly workOrders: Lookup<WorkOrder>,
     readonly products: Lookup<Product>,
     readonly agreements: AgreementReader,

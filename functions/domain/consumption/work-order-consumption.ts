@@ -1,10 +1,10 @@
-import type { SystemActor } from '../access/actor';
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { assertVersion } from '../shared/master-data-service';
 import type { Claim } from '../shared/ports';
 import { assertCanHandle } from '../work-orders/access';
+import type { WorkOrderReader } from '../work-orders/find-work-orders';
 import { assertHandleable, type WorkOrder } from '../work-orders/work-order';
 import type { ConsumptionContext } from './consumption-context';
 import {
@@ -18,9 +18,6 @@ import {
 } from './service-product';
 import type { RecordSparePartInput, SparePartUse } from './spare-part';
 
-/** The claim that makes a work order's agreement products be added once, however often its creation is announced. */
-export const AGREEMENT_PRODUCTS_SCOPE = 'agreement-products';
-
 /**
  * What was consumed on a work order: service products (added by hand, or
  * from the agreement when the work order was created) and the spare parts
@@ -28,15 +25,18 @@ export const AGREEMENT_PRODUCTS_SCOPE = 'agreement-products';
  * who may read it see them.
  */
 export class WorkOrderConsumption {
-  constructor(private readonly ctx: ConsumptionContext) {}
+  constructor(
+    private readonly ctx: ConsumptionContext,
+    private readonly reader: WorkOrderReader,
+  ) {}
 
   async serviceProducts(principal: Principal, workOrderId: string): Promise<ServiceProduct[]> {
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
+    const workOrder = await this.reader.get(principal, workOrderId);
     return this.ctx.serviceProducts.serviceProducts(principal.tenantId, workOrder.id);
   }
 
   async serviceProduct(principal: Principal, workOrderId: string, id: string): Promise<ServiceProduct> {
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
+    const workOrder = await this.reader.get(principal, workOrderId);
     return this.found(
       await this.ctx.serviceProducts.serviceProduct(principal.tenantId, workOrder.id, id),
       id,
@@ -133,7 +133,7 @@ export class WorkOrderConsumption {
   }
 
   async spareParts(principal: Principal, workOrderId: string): Promise<SparePartUse[]> {
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
+    const workOrder = await this.reader.get(principal, workOrderId);
     return this.ctx.serviceProducts.spareParts(principal.tenantId, workOrder.id);
   }
 
@@ -186,61 +186,14 @@ export class WorkOrderConsumption {
     return use;
   }
 
-  /**
-   * A new work order for a device or account that an active agreement
-   * covers gets the agreement's auto-create lines as service products,
-   * quantity 1. Once per work order (a claim), however often its creation is
-   * announced; nothing when no agreement covers it on the day it was created.
-   */
-  async addAgreementProducts(
-    tenantId: string,
-    workOrderId: string,
-  ): Promise<{ added: number; agreementId?: string; reason?: string }> {
-    const actor: SystemActor = { tenantId, system: 'workflow', id: 'agreement-products' };
-    const workOrder = await this.ctx.workOrders.get(tenantId, workOrderId);
-    if (!workOrder) return { added: 0, reason: 'no such work order' };
-    const matched = await this.ctx.agreementFor(workOrder, workOrder.createdAt.slice(0, 10));
-    if (!matched) return { added: 0, reason: 'no agreement covers it' };
-    const agreement = await this.ctx.agreements.get(tenantId, matched.id);
-    const lines = (agreement?.lines ?? []).filter((line) => line.autoCreate).slice(0, MAX_SERVICE_PRODUCTS);
-    if (lines.length === 0) return { added: 0, agreementId: matched.id, reason: 'no auto-create lines' };
-    const products = await Promise.all(lines.map((line) => this.ctx.products.get(tenantId, line.productId)));
-    const serviceProducts = lines.flatMap((line, index): ServiceProduct[] => {
-      const product = products[index];
-      if (!product) return [];
-      return [
-        {
-          ...this.base(tenantId),
-          workOrderId,
-          ...productFields(product),
-          quantityUsed: 1,
-          quantityToBill: 1,
-          source: 'agreement',
-          agreementLine: { agreementId: matched.id, lineId: line.id },
-        },
-      ];
-    });
-    await this.ctx.serviceProducts.addServiceProducts(serviceProducts, {
-      claims: [{ kind: 'once', scope: AGREEMENT_PRODUCTS_SCOPE, key: workOrderId, refersTo: matched.id }],
-      record: this.ctx.record(
-        workOrderId,
-        'service-product',
-        actor,
-        `Added ${serviceProducts.length} service products of agreement ${matched.name}`,
-        { agreementId: matched.id },
-      ),
-    });
-    return { added: serviceProducts.length, agreementId: matched.id };
-  }
-
   private async handleable(
     principal: Principal,
     workOrderId: string,
     permission: 'service-product:write' | 'spare-part:record',
   ) {
     authorize(principal, permission);
-    const workOrder = await this.ctx.reader.get(principal, workOrderId);
-    await assertCanHandle(workOrder, this.ctx.reader.viewer(principal));
+    const workOrder = await this.reader.get(principal, workOrderId);
+    await assertCanHandle(workOrder, this.reader.viewer(principal));
     assertHandleable(workOrder);
     return workOrder;
   }

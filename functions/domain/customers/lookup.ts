@@ -1,6 +1,7 @@
 import { authorize } from '../access/permissions';
 import type { Principal } from '../access/principal';
-import { DEFAULT_TENANT_SETTINGS, type TenantSettings } from '../organisation/tenant';
+import type { TenantSettings } from '../organisation/tenant';
+import { DEFAULT_TENANT_SETTINGS } from '../organisation/tenant-defaults';
 import { ValidationError } from '../shared/errors';
 import type { Account } from './account';
 import type { Contact } from './contact';

@@ -5,12 +5,8 @@ import type { ServiceContext } from '../shared/master-data-service';
 import { assertVersion } from '../shared/master-data-service';
 import type { WriteEffects } from '../shared/ports';
 import type { OrgChartListener } from './org-chart-listener';
-import {
-  type CreateTenantInput,
-  DEFAULT_TENANT_SETTINGS,
-  type Tenant,
-  type UpdateTenantInput,
-} from './tenant';
+import type { CreateTenantInput, Tenant, UpdateTenantInput } from './tenant';
+import { DEFAULT_TENANT_SETTINGS } from './tenant-defaults';
 import type { User } from './user';
 
 export interface TenantRepository {

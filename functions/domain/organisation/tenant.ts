@@ -23,11 +23,6 @@ export const tenantSettingsSchema = z.strictObject({
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
-export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
-  customerLookup: 'fuzzy',
-  superiorVisibleDataScope: 'with-sub-departments',
-};
-
 export const tenantId = z
   .string()
   .check(

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { consumptionServices } from '../../composition/consumption';
+import { agreementProducts } from '../../composition/consumption';
 import { fromEnvironment } from '../../composition/environment';
-import type { WorkOrderConsumption } from '../../domain/consumption/work-order-consumption';
+import type { AgreementProducts } from '../../domain/consumption/agreement-products';
 import { ClaimTakenError } from '../../domain/shared/errors';
 import { domainEventSchema } from '../../domain/shared/events';
 import type { FunctionLogger } from '../../shared/logger';
@@ -29,7 +29,7 @@ const workOrderCreated = z.object({
  * redelivery finds the claim taken and adds nothing.
  */
 export function createAgreementProductsHandler(
-  consumption: WorkOrderConsumption,
+  products: AgreementProducts,
   logger?: FunctionLogger,
   metrics?: FunctionMetrics,
 ) {
@@ -42,7 +42,7 @@ export function createAgreementProductsHandler(
         const { tenantId } = event.detail;
         const workOrderId = event.detail.detail.id;
         try {
-          const result = await consumption.addAgreementProducts(tenantId, workOrderId);
+          const result = await products.add(tenantId, workOrderId);
           metrics.count('AgreementProductsAdded', result.added);
           logger.info('agreement products', { tenantId, workOrderId, ...result });
           return result;
@@ -58,5 +58,5 @@ export function createAgreementProductsHandler(
 }
 
 export const handler = builtOnFirstCall(() =>
-  createAgreementProductsHandler(fromEnvironment(consumptionServices).consumption),
+  createAgreementProductsHandler(fromEnvironment(agreementProducts)),
 );

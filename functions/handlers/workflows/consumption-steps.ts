@@ -1,4 +1,4 @@
-import { consumptionServices } from '../../composition/consumption';
+import { consumptionSteps } from '../../composition/consumption';
 import { fromEnvironment } from '../../composition/environment';
 import type { ConsumptionSteps } from '../../domain/consumption/consumption-steps';
 import { StepRefusal } from '../../domain/consumption/errors';
@@ -65,5 +65,5 @@ function refusalOf(error: unknown): Error | undefined {
 }
 
 export const handler = builtOnFirstCall(() =>
-  createConsumptionStepsHandler(fromEnvironment(consumptionServices).steps),
+  createConsumptionStepsHandler(fromEnvironment(consumptionSteps)),
 );
