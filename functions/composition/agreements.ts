@@ -46,7 +46,6 @@ export function agreementServices(
         accounts: master.accounts,
         devices: master.devices,
         products: master.products,
-        tenants: master.tenants,
       },
       ports,
     ),

@@ -1,5 +1,6 @@
 import { activeAgreementsOf } from '../adapters/dynamodb/account-agreements';
 import { agreementServices } from './agreements';
+import { billingServices } from './billing';
 import { agreementProducts, consumptionServices, consumptionSteps } from './consumption';
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
@@ -32,6 +33,7 @@ export function compose(ports: Ports) {
   const mailer = once(() => workOrderMailer(ports, repositories()));
   const mailIntake = once(() => mailIntakeServices(ports, repositories()));
   const agreements = once(() => agreementServices(ports, repositories()));
+  const billing = once(() => billingServices(ports, repositories()));
   const consumption = once(() => ({
     ...consumptionServices(ports, repositories()),
     steps: consumptionSteps(ports, repositories()),
@@ -63,6 +65,9 @@ export function compose(ports: Ports) {
     },
     get agreements() {
       return agreements();
+    },
+    get billing() {
+      return billing();
     },
     get consumption() {
       return consumption();

@@ -5,14 +5,12 @@ import {
 import { DynamoConfirmationRepository } from '../adapters/dynamodb/repositories/confirmations';
 import { DynamoServiceProductRepository } from '../adapters/dynamodb/repositories/service-products';
 import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
-import { billingRuleRules } from '../domain/billing/billing-rule';
 import { AgreementProducts } from '../domain/consumption/agreement-products';
 import { ConsumptionConfirmations } from '../domain/consumption/confirm-consumption';
 import { ConsumptionContext } from '../domain/consumption/consumption-context';
 import { ConsumptionSteps } from '../domain/consumption/consumption-steps';
 import { WorkOrderConsumption } from '../domain/consumption/work-order-consumption';
 import type { ApprovalTasks, ConfirmationWorkflow } from '../domain/consumption/workflow';
-import { MasterDataService } from '../domain/shared/master-data-service';
 import { workOrderReader } from '../domain/work-orders/find-work-orders';
 import { idempotencyStore, type MasterDataRepositories, masterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';
@@ -32,8 +30,7 @@ function consumptionContext(ports: Ports, master: MasterDataRepositories) {
 }
 
 /**
- * Service products, spare parts, consumption confirmations and billing
- * rules, as people use them. Starting a confirmation asks for the workflow
+ * Service products, spare parts and consumption confirmations, as people use them. Starting a confirmation asks for the workflow
  * port and approving one for the approval port, so functions that do
  * neither are built without them.
  */
@@ -50,11 +47,6 @@ export function consumptionServices(
   return {
     consumption: new WorkOrderConsumption(ctx, reader),
     confirmations: new ConsumptionConfirmations(ctx, reader, workflow, approvals),
-    billingRules: new MasterDataService(
-      new BillingRuleRepository(ports.table, ports.clock),
-      billingRuleRules,
-      ports,
-    ),
   };
 }
 

@@ -289,13 +289,14 @@ describe('the consumption-billing flow run locally', () => {
     expect(end.status).toBe('SUCCEEDED');
   });
 
-  it('releases after a task failure sent for the token, as SendTaskFailure would', async () => {
+  it('releases after a refusal sent for the token, as SendTaskFailure would, without parking again', async () => {
     // Prepare
     const { machine, steps, parked, release } = flow();
     await machine.start(input.confirmationId, input);
 
     // Act
-    const answer = await machine.fail(await parked(), 'ApprovalWithdrawn', 'The confirmation was withdrawn');
+    // Any other error of the wait is the parking call's, and retried: a refusal ends the wait at once.
+    const answer = await machine.fail(await parked(), 'ConsumptionRefused', 'The confirmation was withdrawn');
     const end = await machine.whenEnded(input.confirmationId);
 
     // Assess
@@ -303,7 +304,7 @@ describe('the consumption-billing flow run locally', () => {
     expect(steps()).toEqual(['validate', 'redeem', 'await-approval', 'release']);
     expect(release()).toMatchObject({
       outcome: 'failed',
-      failure: { Error: 'ApprovalWithdrawn', Cause: 'The confirmation was withdrawn' },
+      failure: { Error: 'ConsumptionRefused', Cause: 'The confirmation was withdrawn' },
     });
     expect(end).toMatchObject({ status: 'FAILED', error: 'ConsumptionFailed' });
   });

@@ -1,14 +1,12 @@
 import type { Actor } from '../access/actor';
 import { actorIdOf } from '../access/actor';
 import { authorize } from '../access/permissions';
-import { paymentPayload } from '../billing/payment-payload';
 import type { Product } from '../catalog/product';
 import type { Account } from '../customers/account';
 import type { Device } from '../customers/device';
-import type { Tenant } from '../organisation/tenant';
 import { mapConcurrently } from '../shared/concurrency';
 import { type Page, type PageRequest, pageRequest } from '../shared/entity';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim, Repository } from '../shared/ports';
 import { salesOrderCreated } from './events';
@@ -19,8 +17,6 @@ export interface SalesOrderRepositories {
   accounts: Pick<Repository<Account>, 'get'>;
   devices: Pick<Repository<Device>, 'get'>;
   products: Pick<Repository<Product>, 'get'>;
-  /** For the tenant's payment settings. */
-  tenants: { get(tenantId: string): Promise<Tenant | undefined> };
 }
 
 /** Product reads in flight at once while an order is priced. */
@@ -84,36 +80,6 @@ export class SalesOrderService {
     const order = await this.repos.orders.get(actor.tenantId, id);
     if (!order) throw new NotFoundError('SalesOrder', id);
     return order;
-  }
-
-  /**
-   * The text of the order's payment QR, by the tenant's payment settings: a
-   * link of its payment provider's template, or an EPC credit transfer.
-   */
-  async paymentPayload(actor: Actor, id: string): Promise<string> {
-    const order = await this.get(actor, id);
-    const tenant = await this.repos.tenants.get(actor.tenantId);
-    const settings = tenant?.settings.payment;
-    if (!settings)
-      throw new ConflictError('The tenant has no payment settings: set settings.payment with PATCH /tenant', {
-        reason: 'no-payment-settings',
-      });
-    if (order.total.amount < 1)
-      throw new ConflictError(`Order ${id} has nothing to pay`, { reason: 'nothing-to-pay' });
-    const reference = order.billing ? `${order.billing.workOrderNumber} ${order.id}` : `Order ${order.id}`;
-    try {
-      return paymentPayload(settings, {
-        id: order.id,
-        number: order.id,
-        totalMinor: order.total.amount,
-        currency: order.total.currency,
-        reference,
-      });
-    } catch (error) {
-      // The order and the settings are stored already: what does not fit is a conflict, not bad input.
-      if (error instanceof ValidationError) throw new ConflictError(error.message, { fields: error.fields });
-      throw error;
-    }
   }
 
   async list(actor: Actor, page: Partial<PageRequest>): Promise<Page<SalesOrder>> {

@@ -1,4 +1,5 @@
 import { allAgreementRoutes } from './agreements/routes';
+import { allBillingRoutes } from './billing/routes';
 import { productRoutes } from './catalog/routes';
 import { allConsumptionRoutes } from './consumption/routes';
 import { allCustomerRoutes } from './customers/routes';
@@ -43,6 +44,7 @@ export const API_FUNCTIONS = {
   },
   agreements: { entry: 'functions/handlers/api/agreements/handler.ts', routes: allAgreementRoutes },
   consumption: { entry: 'functions/handlers/api/consumption/handler.ts', routes: allConsumptionRoutes },
+  billing: { entry: 'functions/handlers/api/billing/handler.ts', routes: allBillingRoutes },
   mail: {
     entry: 'functions/handlers/api/mail/handler.ts',
     // Testing rules and replaying parse a stored mail (up to SES's 40 MB).

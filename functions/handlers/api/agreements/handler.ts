@@ -1,5 +1,4 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { paymentQrPng, paymentQrSvg } from '../../../adapters/qr/payment-qr';
 import {
   agreementExpiryTarget,
   EventBridgeAgreementExpiryScheduler,
@@ -12,7 +11,7 @@ import type { Ports } from '../../../composition/ports';
 import type { IdempotencyStore } from '../../../domain/shared/ports';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
-import { implement, rawResponse } from '../http/route';
+import { implement } from '../http/route';
 import { masterDataImplementations } from '../master-data-routes';
 import { agreementRoutes, agreementRuleRoutes, salesOrderRoutes } from './routes';
 
@@ -31,11 +30,6 @@ export function createHandler(app: AgreementsApplication) {
       ),
       implement(salesOrderRoutes.list, ({ principal, query }) => salesOrders.list(principal, query)),
       implement(salesOrderRoutes.get, ({ principal, params }) => salesOrders.get(principal, params.id)),
-      implement(salesOrderRoutes.paymentQr, async ({ principal, params, query }) => {
-        const payload = await salesOrders.paymentPayload(principal, params.id);
-        const image = query.format === 'png' ? paymentQrPng(payload) : paymentQrSvg(payload);
-        return rawResponse(image.contentType, image.body, { 'cache-control': 'private, max-age=300' });
-      }),
       implement(salesOrderRoutes.generate, ({ principal, params }) =>
         generation.generate(principal, params.id),
       ),

@@ -62,18 +62,6 @@ export const salesOrderRoutes = {
     response: salesOrderSchema,
     status: 200,
   }),
-  paymentQr: defineRoute({
-    method: 'GET',
-    path: '/sales-orders/{id}/payment-qr',
-    operationId: 'getSalesOrderPaymentQr',
-    summary:
-      "The order's payment QR code by the tenant's payment settings (a payment link, or an EPC/SEPA credit transfer): SVG, or PNG with format=png",
-    tag: TAG,
-    params: idParams,
-    query: z.strictObject({ format: z.optional(z.enum(['svg', 'png'])) }),
-    responseBody: ['image/svg+xml', 'image/png'],
-    status: 200,
-  }),
   generate: defineRoute({
     method: 'POST',
     path: '/sales-orders/{id}/generate-agreements',

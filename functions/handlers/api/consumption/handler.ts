@@ -9,12 +9,11 @@ import { required } from '../../../shared/config';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement } from '../http/route';
-import { masterDataImplementations } from '../master-data-routes';
-import { billingRuleRoutes, confirmationRoutes, serviceProductRoutes, sparePartRoutes } from './routes';
+import { confirmationRoutes, serviceProductRoutes, sparePartRoutes } from './routes';
 
-/** Service products and spare parts of work orders, their consumption confirmations, billing rules. */
+/** Service products and spare parts of work orders, and their consumption confirmations. */
 export function createHandler(app: ConsumptionApplication) {
-  const { consumption, confirmations, billingRules } = app.consumption;
+  const { consumption, confirmations } = app.consumption;
   return apiHandler(
     [
       implement(serviceProductRoutes.list, async ({ principal, params }) => ({
@@ -51,7 +50,6 @@ export function createHandler(app: ConsumptionApplication) {
       implement(confirmationRoutes.reject, ({ principal, params, body }) =>
         confirmations.reject(principal, params.id, body.reason),
       ),
-      ...masterDataImplementations(billingRuleRoutes, billingRules),
     ],
     { idempotency: app.idempotency },
   );

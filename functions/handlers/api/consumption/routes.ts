@@ -1,10 +1,5 @@
 import * as z from 'zod/mini';
 import {
-  billingRuleSchema,
-  createBillingRuleInput,
-  updateBillingRuleInput,
-} from '../../../domain/billing/billing-rule';
-import {
   confirmationSchema,
   decisionInput,
   startConfirmationInput,
@@ -17,21 +12,11 @@ import {
 import { recordSparePartInput, sparePartSchema } from '../../../domain/consumption/spare-part';
 import { identifier, idParams, pageQuery } from '../../../domain/shared/schema';
 import { defineRoute } from '../http/route';
-import { deleteQuery, listResponse, masterDataRoutes } from '../master-data-routes';
+import { deleteQuery, listResponse } from '../master-data-routes';
 
 const TAG = 'Consumption and billing';
 const productParams = z.strictObject({ id: identifier, serviceProductId: identifier });
 const items = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item) });
-
-export const billingRuleRoutes = masterDataRoutes({
-  basePath: '/billing-rules',
-  tag: TAG,
-  singular: 'BillingRule',
-  plural: 'BillingRules',
-  create: createBillingRuleInput,
-  update: updateBillingRuleInput,
-  entity: billingRuleSchema,
-});
 
 export const serviceProductRoutes = {
   list: defineRoute({
@@ -177,5 +162,4 @@ export const allConsumptionRoutes = [
   ...Object.values(serviceProductRoutes),
   ...Object.values(sparePartRoutes),
   ...Object.values(confirmationRoutes),
-  ...Object.values(billingRuleRoutes),
 ];
