@@ -1,27 +1,53 @@
+import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { DynamoOrganisationDirectory } from '../adapters/dynamodb/organisation-directory';
+import { DynamoOrganisationReads } from '../adapters/dynamodb/organisation-reads';
 import {
   BillingRuleRepository,
   DynamoAgreementRepository,
 } from '../adapters/dynamodb/repositories/agreements';
+import { ProductRepository } from '../adapters/dynamodb/repositories/catalog';
 import { DynamoConfirmationRepository } from '../adapters/dynamodb/repositories/confirmations';
 import { DynamoServiceProductRepository } from '../adapters/dynamodb/repositories/service-products';
-import { DynamoWorkOrderRepository } from '../adapters/dynamodb/repositories/work-orders';
+import { SharingRuleRepository } from '../adapters/dynamodb/repositories/work-order-setup';
+import { DynamoWorkOrderReads } from '../adapters/dynamodb/work-order-reads';
 import { AgreementProducts } from '../domain/consumption/agreement-products';
 import { ConsumptionConfirmations } from '../domain/consumption/confirm-consumption';
 import { ConsumptionContext } from '../domain/consumption/consumption-context';
 import { ConsumptionSteps } from '../domain/consumption/consumption-steps';
 import { WorkOrderConsumption } from '../domain/consumption/work-order-consumption';
 import type { ApprovalTasks, ConfirmationWorkflow } from '../domain/consumption/workflow';
-import { workOrderReader } from '../domain/work-orders/find-work-orders';
-import { idempotencyStore, type MasterDataRepositories, masterDataRepositories } from './master-data';
+import { workOrderReaderOver } from '../domain/work-orders/find-work-orders';
+import type { MasterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';
-import { workOrderContext } from './work-orders';
+
+/**
+ * The master data the consumption reads: the catalog, the tenant's settings,
+ * and the organisation (who may read a work order). Built here rather than
+ * taken whole, so the consumption functions carry none of the other master data.
+ */
+interface ConsumptionMasterData {
+  products: Pick<MasterDataRepositories['products'], 'get'>;
+  tenants: Pick<MasterDataRepositories['tenants'], 'get'>;
+  users: Pick<MasterDataRepositories['users'], 'get'>;
+  userGroups: Pick<MasterDataRepositories['userGroups'], 'groupsOf'>;
+}
+
+function consumptionMasterData(ports: Ports): ConsumptionMasterData {
+  const organisation = new DynamoOrganisationReads(ports.table);
+  return {
+    products: new ProductRepository(ports.table, ports.clock),
+    tenants: organisation.tenants,
+    users: organisation.users,
+    userGroups: organisation.userGroups,
+  };
+}
 
 /** The context every consumption use case works in: its repositories, the work orders, agreements and catalog. */
-function consumptionContext(ports: Ports, master: MasterDataRepositories) {
+function consumptionContext(ports: Ports, master: ConsumptionMasterData) {
   return new ConsumptionContext(
     new DynamoServiceProductRepository(ports.table, ports.clock),
     new DynamoConfirmationRepository(ports.table, ports.clock),
-    new DynamoWorkOrderRepository(ports.table, ports.clock),
+    new DynamoWorkOrderReads(ports.table),
     master.products,
     new DynamoAgreementRepository(ports.table, ports.clock),
     master.tenants,
@@ -36,10 +62,16 @@ function consumptionContext(ports: Ports, master: MasterDataRepositories) {
  */
 export function consumptionServices(
   ports: Ports,
-  master: MasterDataRepositories = masterDataRepositories(ports),
+  master: ConsumptionMasterData = consumptionMasterData(ports),
 ) {
   const ctx = consumptionContext(ports, master);
-  const reader = workOrderReader(workOrderContext(ports, master).context);
+  const reader = workOrderReaderOver(
+    new DynamoWorkOrderReads(ports.table),
+    new DynamoOrganisationDirectory(ports.table, {
+      ...master,
+      sharingRules: new SharingRuleRepository(ports.table, ports.clock),
+    }),
+  );
   const workflow: ConfirmationWorkflow = { start: (input) => requirePort(ports, 'workflow').start(input) };
   const approvals: ApprovalTasks = {
     resume: (token, decision) => requirePort(ports, 'approvals').resume(token, decision),
@@ -53,10 +85,7 @@ export function consumptionServices(
 export type ConsumptionServices = ReturnType<typeof consumptionServices>;
 
 /** The steps of the consumption-billing state machine (the steps function): no person, so no work-order reader. */
-export function consumptionSteps(
-  ports: Ports,
-  master: MasterDataRepositories = masterDataRepositories(ports),
-) {
+export function consumptionSteps(ports: Ports, master: ConsumptionMasterData = consumptionMasterData(ports)) {
   return new ConsumptionSteps(
     consumptionContext(ports, master),
     new BillingRuleRepository(ports.table, ports.clock),
@@ -66,7 +95,7 @@ export function consumptionSteps(
 /** The agreement products of new work orders (the agreement-products function). */
 export function agreementProducts(
   ports: Ports,
-  master: MasterDataRepositories = masterDataRepositories(ports),
+  master: ConsumptionMasterData = consumptionMasterData(ports),
 ) {
   return new AgreementProducts(consumptionContext(ports, master));
 }
@@ -74,7 +103,7 @@ export function agreementProducts(
 /** What the consumption API function uses. */
 export const consumptionApplication = (ports: Ports) => ({
   consumption: consumptionServices(ports),
-  idempotency: idempotencyStore(ports),
+  idempotency: new DynamoIdempotencyStore(ports.table, ports.clock),
 });
 
 export type ConsumptionApplication = ReturnType<typeof consumptionApplication>;

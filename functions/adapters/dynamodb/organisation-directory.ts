@@ -1,16 +1,12 @@
 import type { SceneAccess } from '../../domain/organisation/scene-access';
-import type { TenantSettings } from '../../domain/organisation/tenant';
+import type { Tenant, TenantSettings } from '../../domain/organisation/tenant';
 import { DEFAULT_TENANT_SETTINGS } from '../../domain/organisation/tenant-defaults';
+import type { User } from '../../domain/organisation/user';
 import type { SharingRule, SharingTarget } from '../../domain/work-orders/sharing-rule';
 import type { OrganisationDirectory } from '../../domain/work-orders/viewer';
 import type { TableContext } from './client';
 import { keys } from './keys';
 import { queryAll } from './query';
-import type {
-  DynamoTenantRepository,
-  DynamoUserGroupRepository,
-  UserRepository,
-} from './repositories/organisation';
 import type { SharingRuleRepository } from './repositories/work-order-setup';
 import { readSceneAccess } from './scene-access';
 
@@ -19,10 +15,10 @@ export class DynamoOrganisationDirectory implements OrganisationDirectory {
   constructor(
     private readonly table: TableContext,
     private readonly repos: {
-      users: UserRepository;
-      tenants: DynamoTenantRepository;
-      userGroups: DynamoUserGroupRepository;
-      sharingRules: SharingRuleRepository;
+      users: { get(tenantId: string, id: string): Promise<User | undefined> };
+      tenants: { get(tenantId: string): Promise<Tenant | undefined> };
+      userGroups: { groupsOf(tenantId: string, userId: string): Promise<string[]> };
+      sharingRules: Pick<SharingRuleRepository, 'targeting'>;
     },
   ) {}
 

@@ -3,8 +3,11 @@ import type { Product } from '../catalog/product';
 import type { Entity } from '../shared/entity';
 import { entityFields, identifier, text } from '../shared/schema';
 import { COVERAGES, type Coverage, SUBJECTS, type SubjectKind } from './agreement-rule';
+import { coversDay, dateOf, isCounted } from './agreement-terms';
 import { type LineLedger, ledgerSchema } from './ledger';
 import { PERIODS, type Period } from './sales-order';
+
+export { coversDay, dateOf, isCounted };
 
 export const AGREEMENT_STATUSES = ['draft', 'active', 'non-warranty'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
@@ -45,9 +48,6 @@ export interface Agreement extends Entity {
   activatedAt?: string;
   expiredAt?: string;
 }
-
-/** A counted line is one whose redemptions are counted in a ledger. */
-export const isCounted = (line: Pick<AgreementLine, 'recordType'>) => line.recordType !== 'recurring-service';
 
 /** The record type a product's line gets. */
 export function recordTypeOf(product: Pick<Product, 'kind' | 'serviceType'>): RecordType {
@@ -106,13 +106,6 @@ export const agreementSchema = z.object({
 export type AgreementView = Omit<Agreement, 'lines'> & {
   lines: (AgreementLine & { ledger?: LineLedger })[];
 };
-
-/** The calendar date of an instant in UTC (the day an agreement covers). */
-export const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
-
-/** Whether the agreement covers work done on that day. */
-export const coversDay = (agreement: Agreement, day: string) =>
-  agreement.status === 'active' && agreement.startDate <= day && day <= agreement.endDate;
 
 /** The day after the last covered day, when the agreement becomes non-warranty. */
 export function expiryDayOf(agreement: Pick<Agreement, 'endDate'>): string {

@@ -1,5 +1,5 @@
 import type { Agreement } from '../agreements/agreement';
-import { coversDay } from '../agreements/agreement';
+import { coversDay } from '../agreements/agreement-terms';
 import type { AgreementMatching } from '../organisation/tenant';
 
 const order: Record<AgreementMatching, (a: Agreement, b: Agreement) => number> = {

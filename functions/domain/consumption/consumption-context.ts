@@ -1,6 +1,6 @@
 import { type Actor, actorIdOf } from '../access/actor';
 import type { Agreement, AgreementView } from '../agreements/agreement';
-import { dateOf } from '../agreements/agreement';
+import { dateOf } from '../agreements/agreement-terms';
 import type { Product } from '../catalog/product';
 import type { Tenant } from '../organisation/tenant';
 import type { ServiceContext } from '../shared/master-data-service';

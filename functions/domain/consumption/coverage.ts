@@ -1,5 +1,5 @@
 import type { AgreementView } from '../agreements/agreement';
-import { isCounted } from '../agreements/agreement';
+import { isCounted } from '../agreements/agreement-terms';
 import type { Channel } from '../work-orders/work-order';
 import type { ConfirmationLine } from './confirmation';
 

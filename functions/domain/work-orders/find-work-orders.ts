@@ -6,6 +6,7 @@ import { canRead, type WorkOrderViewer } from './access';
 import type { WorkOrderScenes, WorkOrderSummary } from './ports';
 import { FILED_SCENES, filedViewsOfScene, liveViewsOfScene, type Scene } from './scenes';
 import type { ServiceRecord } from './service-record';
+import { type OrganisationDirectory, viewerFor } from './viewer';
 import type { WorkOrder } from './work-order';
 import type { WorkOrderContext } from './work-order-context';
 
@@ -18,10 +19,29 @@ export interface WorkOrderReader {
   viewer(principal: Principal): WorkOrderViewer;
 }
 
-export const workOrderReader = (ctx: WorkOrderContext): WorkOrderReader => ({
-  get: (principal, id) => getWorkOrder(ctx, principal, id),
-  viewer: (principal) => ctx.viewer(principal),
-});
+export const workOrderReader = (ctx: WorkOrderContext): WorkOrderReader =>
+  workOrderReaderOver(ctx.workOrders, ctx.directory);
+
+/**
+ * The same reading from a store that only reads, for functions that read
+ * work orders beside their own data and never write them (service products,
+ * confirmations): they carry none of the work orders' write paths.
+ */
+export function workOrderReaderOver(
+  workOrders: { get(tenantId: string, id: string): Promise<WorkOrder | undefined> },
+  directory: OrganisationDirectory,
+): WorkOrderReader {
+  const viewer = (principal: Principal) => viewerFor(principal, directory);
+  return {
+    viewer,
+    get: async (principal, id) => {
+      const workOrder = await workOrders.get(principal.tenantId, id);
+      if (!workOrder || !(await canRead(workOrder, viewer(principal))))
+        throw new NotFoundError('WorkOrder', id);
+      return workOrder;
+    },
+  };
+}
 
 export interface SceneRequest {
   scene: Scene;

@@ -1,6 +1,6 @@
 import type { Agreement, AgreementView } from '../../../domain/agreements/agreement';
-import { isCounted } from '../../../domain/agreements/agreement';
 import type { AgreementRule } from '../../../domain/agreements/agreement-rule';
+import { isCounted } from '../../../domain/agreements/agreement-terms';
 import { type LedgerEntry, ledgerOf } from '../../../domain/agreements/ledger';
 import type { AgreementRepository } from '../../../domain/agreements/ports';
 import type { SalesOrder } from '../../../domain/agreements/sales-order';
