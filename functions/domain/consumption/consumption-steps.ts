@@ -10,7 +10,6 @@ import type { ConsumptionContext } from './consumption-context';
 import { priceLines, redemptionsOf } from './coverage';
 import { RedemptionRefusedError, StepRefusal } from './errors';
 import { billingOrderCreated, consumptionConfirmed } from './events';
-import type { StoredConfirmation } from './ports';
 import type { StepEvent } from './workflow';
 
 /** How often the redeem step prices again when a counted line ran short under it before giving up to a retry. */
@@ -112,7 +111,7 @@ export class ConsumptionSteps {
 
   /** Parks the flow's task token on the confirmation, where the approve and reject API finds it. */
   private async awaitApproval(event: Step<'await-approval'>) {
-    const { confirmation } = await this.load(event);
+    const confirmation = await this.confirmationOf(event);
     if (confirmation.status !== 'redeemed') return { status: confirmation.status };
     const next = this.next(
       confirmation,
@@ -193,9 +192,7 @@ export class ConsumptionSteps {
    * confirmation is never released: it was billed.
    */
   private async release(event: Step<'release'>) {
-    const stored = await this.ctx.confirmations.confirmation(event.tenantId, event.confirmationId);
-    if (!stored) throw new StepRefusal(`No confirmation ${event.confirmationId}`);
-    const confirmation = withoutToken(stored);
+    const confirmation = await this.confirmationOf(event);
     if (confirmation.status === 'confirmed' || confirmation.status === 'released')
       return { status: confirmation.status };
     const redemptions = redemptionsOf(confirmation.lines);
@@ -224,18 +221,22 @@ export class ConsumptionSteps {
     return { status: next.status };
   }
 
+  /** The confirmation a step works on (without the token its flow may wait on). */
+  private async confirmationOf(event: { tenantId: string; confirmationId: string }) {
+    const stored = await this.ctx.confirmations.confirmation(event.tenantId, event.confirmationId);
+    if (!stored) throw new StepRefusal(`No confirmation ${event.confirmationId}`);
+    return withoutToken(stored);
+  }
+
+  /** The confirmation and its work order, for the steps that look at the work order as it is now. */
   private async load(event: { tenantId: string; confirmationId: string }): Promise<{
     confirmation: ConsumptionConfirmation;
     workOrder: WorkOrder;
   }> {
-    const stored: StoredConfirmation | undefined = await this.ctx.confirmations.confirmation(
-      event.tenantId,
-      event.confirmationId,
-    );
-    if (!stored) throw new StepRefusal(`No confirmation ${event.confirmationId}`);
-    const workOrder = await this.ctx.workOrders.get(event.tenantId, stored.workOrderId);
-    if (!workOrder) throw new StepRefusal(`Work order ${stored.workOrderId} no longer exists`);
-    return { confirmation: withoutToken(stored), workOrder };
+    const confirmation = await this.confirmationOf(event);
+    const workOrder = await this.ctx.workOrders.get(event.tenantId, confirmation.workOrderId);
+    if (!workOrder) throw new StepRefusal(`Work order ${confirmation.workOrderId} no longer exists`);
+    return { confirmation, workOrder };
   }
 
   private next(
