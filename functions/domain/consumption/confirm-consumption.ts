@@ -11,6 +11,7 @@ import type { ConsumptionContext } from './consumption-context';
 import { ConsumptionLockedError } from './errors';
 import type { StoredConfirmation } from './ports';
 import { MAX_SERVICE_PRODUCTS, type ServiceProduct } from './service-product';
+import { serviceProductOf } from './spare-part';
 import type { ApprovalTasks, ConfirmationWorkflow } from './workflow';
 
 /** What a confirmation is shown as: never with the token its flow waits on. */
@@ -86,32 +87,7 @@ export class ConsumptionConfirmations {
     const now = this.ctx.now();
     const conversions = parts
       .filter((use) => !use.serviceProductId)
-      .map((use) => {
-        const product: ServiceProduct = {
-          id: use.id,
-          tenantId: use.tenantId,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-          workOrderId: workOrder.id,
-          productId: use.productId,
-          productCode: use.productCode,
-          productName: use.productName,
-          productKind: 'spare-part',
-          unitPrice: { amount: 0, currency: 'EUR' },
-          quantityUsed: use.quantity,
-          quantityToBill: use.quantity,
-          source: 'spare-part',
-          sparePartId: use.id,
-          ...(use.note ? { note: use.note } : {}),
-        };
-        return { use, product };
-      });
-    // A spare part is priced as the catalog prices it when it becomes a service product.
-    for (const conversion of conversions) {
-      const catalog = await this.ctx.products.get(principal.tenantId, conversion.use.productId);
-      if (catalog) conversion.product.unitPrice = catalog.price;
-    }
+      .map((use) => ({ use, product: serviceProductOf(use, now) }));
     const lines = [...unconfirmed, ...conversions.map((c) => c.product)].map(lineOf);
     if (lines.length === 0)
       throw new ConflictError(

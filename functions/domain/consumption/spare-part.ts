@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { identifier, optionalText } from '../shared/schema';
-import { MAX_QUANTITY } from './service-product';
+import { identifier, type Money, money, optionalText } from '../shared/schema';
+import { MAX_QUANTITY, type ServiceProduct } from './service-product';
 
 /**
  * A spare part an engineer fitted, as recorded on site. It becomes a service
@@ -14,6 +14,8 @@ export interface SparePartUse {
   productId: string;
   productCode: string;
   productName: string;
+  /** As the catalog priced it when it was recorded. */
+  unitPrice: Money;
   quantity: number;
   note?: string;
   recordedBy: string;
@@ -36,9 +38,32 @@ export const sparePartSchema = z.object({
   productId: z.string(),
   productCode: z.string(),
   productName: z.string(),
+  unitPrice: money,
   quantity: z.int(),
   note: z.optional(z.string()),
   recordedBy: z.string(),
   recordedAt: z.string(),
   serviceProductId: z.optional(z.string()),
 });
+
+/** The service product a spare-part use becomes when its consumption is confirmed: the same id, its price. */
+export function serviceProductOf(use: SparePartUse, at: string): ServiceProduct {
+  return {
+    id: use.id,
+    tenantId: use.tenantId,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    workOrderId: use.workOrderId,
+    productId: use.productId,
+    productCode: use.productCode,
+    productName: use.productName,
+    productKind: 'spare-part',
+    unitPrice: use.unitPrice,
+    quantityUsed: use.quantity,
+    quantityToBill: use.quantity,
+    source: 'spare-part',
+    sparePartId: use.id,
+    ...(use.note ? { note: use.note } : {}),
+  };
+}

@@ -166,6 +166,7 @@ export class WorkOrderConsumption {
       productId: part.id,
       productCode: part.code,
       productName: part.name,
+      unitPrice: part.price,
       quantity: input.quantity,
       ...(input.note ? { note: input.note } : {}),
       recordedBy: principal.userId,
