@@ -8,9 +8,10 @@ import { basePorts } from '../../functions/composition/ports';
 import type { Principal } from '../../functions/domain/access/principal';
 import type { StepEvent } from '../../functions/domain/consumption/workflow';
 import { startApiServer } from '../../local/api-server';
-import { signDevToken } from '../../local/auth/dev-jwt';
 import { localConsumptionWorkflow } from '../../local/consumption';
 import { MovableClock } from '../../local/scheduler/local-scheduler';
+import { callAs } from './api-call';
+import { addCapacity, type Capacity } from './dynamodb-meter';
 import { transactionsPerSecond } from './transaction-ceiling';
 
 const TENANT = 'bench-cb';
@@ -39,12 +40,6 @@ const empty = (): Tally => ({
   transactItems: 0,
   failed: [],
 });
-
-interface Capacity {
-  CapacityUnits?: number;
-  ReadCapacityUnits?: number;
-  WriteCapacityUnits?: number;
-}
 
 /** Where a DynamoDB call was made: in which step of which confirmation; outside any step it is the API's. */
 interface Scope {
@@ -87,20 +82,7 @@ function scopedMeter(table: TableContext, scopes: AsyncLocalStorage<Scope>) {
       tally.commands.push(command);
       tally.transactItems += (args.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 0;
       const output = result.output as { ConsumedCapacity?: Capacity | Capacity[] };
-      const capacities = Array.isArray(output.ConsumedCapacity)
-        ? output.ConsumedCapacity
-        : output.ConsumedCapacity
-          ? [output.ConsumedCapacity]
-          : [];
-      for (const capacity of capacities) {
-        tally.readUnits += capacity.ReadCapacityUnits ?? 0;
-        tally.writeUnits += capacity.WriteCapacityUnits ?? 0;
-        if (capacity.ReadCapacityUnits === undefined && capacity.WriteCapacityUnits === undefined) {
-          const units = capacity.CapacityUnits ?? 0;
-          if (/Get|Query|Scan/.test(command)) tally.readUnits += units;
-          else tally.writeUnits += units;
-        }
-      }
+      addCapacity(tally, output.ConsumedCapacity, command);
       return result;
     },
     { step: 'initialize', name: 'benchScopedMeter' },
@@ -201,19 +183,7 @@ export async function consumptionBench(
     const admin = principal('admin', 'crm-admin');
     const tech = principal('tech', 'service-staff');
     const manager = principal('manager', 'service-manager', 'service-staff');
-    const call = async (p: Principal, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${signDevToken({ tenantId: p.tenantId, userId: p.userId, roles: [...p.roles] }, secret)}`,
-          'content-type': 'application/json',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-      return (text ? JSON.parse(text) : {}) as Record<string, unknown> & { id: string };
-    };
+    const call = callAs(url, secret);
 
     // The scene of the integration test: a tenant, a manager and a technician, products, accounts,
     // an active partial agreement whose counted line covers the warranty work.

@@ -44,21 +44,7 @@ export function meter(client: DynamoDBDocumentClient) {
         partition: typeof values?.[':pk'] === 'string' ? (values[':pk'] as string) : undefined,
         itemsRead: output.ScannedCount ?? (output.Item ? 1 : 0),
       });
-      const capacities = Array.isArray(output.ConsumedCapacity)
-        ? output.ConsumedCapacity
-        : output.ConsumedCapacity
-          ? [output.ConsumedCapacity]
-          : [];
-      for (const capacity of capacities) {
-        reading.readUnits += capacity.ReadCapacityUnits ?? 0;
-        reading.writeUnits += capacity.WriteCapacityUnits ?? 0;
-        // Queries and gets report only CapacityUnits in some responses.
-        if (capacity.ReadCapacityUnits === undefined && capacity.WriteCapacityUnits === undefined) {
-          const units = capacity.CapacityUnits ?? 0;
-          if (/Get|Query|Scan/.test(String(context.commandName))) reading.readUnits += units;
-          else reading.writeUnits += units;
-        }
-      }
+      addCapacity(reading, output.ConsumedCapacity, String(context.commandName));
       return result;
     },
     { step: 'initialize', name: 'benchMeter' },
@@ -71,8 +57,29 @@ export function meter(client: DynamoDBDocumentClient) {
   };
 }
 
-interface Capacity {
+export interface Capacity {
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
+}
+
+/**
+ * Adds what one response consumed to a tally. Queries and gets report only
+ * CapacityUnits in some responses: those count as reads, the rest as writes.
+ */
+export function addCapacity(
+  tally: { readUnits: number; writeUnits: number },
+  consumed: Capacity | Capacity[] | undefined,
+  command: string,
+): void {
+  const capacities = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  for (const capacity of capacities) {
+    tally.readUnits += capacity.ReadCapacityUnits ?? 0;
+    tally.writeUnits += capacity.WriteCapacityUnits ?? 0;
+    if (capacity.ReadCapacityUnits === undefined && capacity.WriteCapacityUnits === undefined) {
+      const units = capacity.CapacityUnits ?? 0;
+      if (/Get|Query|Scan/.test(command)) tally.readUnits += units;
+      else tally.writeUnits += units;
+    }
+  }
 }

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { compose } from '../../functions/composition/application';
 import { basePorts } from '../../functions/composition/ports';
-import type { Principal } from '../../functions/domain/access/principal';
 import { API_FUNCTIONS } from '../../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { startApiServer } from '../../local/api-server';
 import { signDevToken } from '../../local/auth/dev-jwt';
 import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb/launcher';
 import { ROOT } from '../../local/paths';
+import { callAs } from './api-call';
 import { type BundleFigure, gitRevision, measureBundles } from './bundles';
 import { consumptionBench } from './consumption';
 import { meter } from './dynamodb-meter';
@@ -202,23 +202,6 @@ async function apiTable(
   console.log('|---|---:|---:|---:|---|');
   for (const row of rows) console.log(row);
   console.log('');
-}
-
-/** A call as a given person, for the scene figures. */
-function callAs(url: string, secret: Buffer) {
-  return async (p: Principal, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${signDevToken({ tenantId: p.tenantId, userId: p.userId, roles: [...p.roles] }, secret)}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-    return text ? JSON.parse(text) : {};
-  };
 }
 
 main().catch((error: unknown) => {
