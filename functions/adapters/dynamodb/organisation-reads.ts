@@ -1,10 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant } from '../../domain/organisation/tenant';
 import type { User } from '../../domain/organisation/user';
 import type { TableContext } from './client';
 import { keys } from './keys';
 import { toEntity } from './master-data-store';
-import { queryAll } from './query';
+import { getConsistent, queryAll } from './query';
 
 /**
  * The organisation as functions that only read it need it (who may read a
@@ -33,9 +32,7 @@ export class DynamoOrganisationReads {
   };
 
   private async item<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }),
-    );
-    return Item ? toEntity<T>(Item) : undefined;
+    const item = await getConsistent(this.table, key);
+    return item ? toEntity<T>(item) : undefined;
   }
 }

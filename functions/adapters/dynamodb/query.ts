@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/shared/entity';
 import type { TableContext } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -91,4 +91,15 @@ export async function batchGet(
     }
   }
   return found;
+}
+
+/** One item by its key, read strongly consistent; undefined when there is none. */
+export async function getConsistent(
+  table: TableContext,
+  key: { pk: string; sk: string },
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item;
 }

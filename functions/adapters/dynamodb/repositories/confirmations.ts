@@ -16,10 +16,10 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
-import { queryPage } from '../query';
+import { getConsistent, queryPage } from '../query';
 import { Transaction } from '../transaction';
 import { SalesOrderRepository } from './agreements';
-import { getConsistent, putRecord, SERVICE_PRODUCT, serviceProductItem } from './consumption-items';
+import { putRecord, SERVICE_PRODUCT, serviceProductItem } from './consumption-items';
 
 const CONFIRMATION = 'ConsumptionConfirmation';
 const LOCK = 'ConsumptionLock';

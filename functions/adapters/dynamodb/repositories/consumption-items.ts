@@ -1,8 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ServiceProduct } from '../../../domain/consumption/service-product';
 import { ConflictError } from '../../../domain/shared/errors';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
-import type { TableContext } from '../client';
 import { keys } from '../keys';
 import type { Transaction } from '../transaction';
 import { recordItem } from './work-orders';
@@ -30,11 +28,4 @@ export function putRecord(
     'attribute_not_exists(pk)',
     () => new ConflictError(`Service record ${record.id} already exists`),
   );
-}
-
-export async function getConsistent(table: TableContext, key: { pk: string; sk: string }) {
-  const { Item } = await table.client.send(
-    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
-  );
-  return Item;
 }

@@ -8,9 +8,9 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
-import { queryAll } from '../query';
+import { getConsistent, queryAll } from '../query';
 import { Transaction } from '../transaction';
-import { getConsistent, putRecord, SERVICE_PRODUCT, serviceProductItem } from './consumption-items';
+import { putRecord, SERVICE_PRODUCT, serviceProductItem } from './consumption-items';
 
 const SPARE_PART = 'SparePartUse';
 
