@@ -5,6 +5,7 @@ import { agreementProducts, consumptionServices, consumptionSteps } from './cons
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
+import { servicePlanServices } from './service-plans';
 import { workOrderTransfer } from './work-order-transfer';
 import type { WorkOrderApplication } from './work-orders';
 import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
@@ -39,6 +40,7 @@ export function compose(ports: Ports) {
     steps: consumptionSteps(ports, repositories()),
     agreementProducts: agreementProducts(ports, repositories()),
   }));
+  const servicePlans = once(() => servicePlanServices(ports, repositories()));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,
@@ -71,6 +73,9 @@ export function compose(ports: Ports) {
     },
     get consumption() {
       return consumption();
+    },
+    get servicePlans() {
+      return servicePlans();
     },
     get idempotency() {
       return idempotency();

@@ -3,6 +3,7 @@ import type { AgreementExpiryScheduler } from '../domain/agreements/ports';
 import type { ApprovalTasks, ConfirmationWorkflow } from '../domain/consumption/workflow';
 import type { RawMailStore } from '../domain/inbound-mail/intake-ports';
 import type { ReplyTokens } from '../domain/inbound-mail/threading';
+import type { PlanScheduler } from '../domain/service-plans/ports';
 import type { OutboundMail } from '../domain/shared/mail';
 import type { AttachmentStore } from '../domain/work-orders/attachments';
 import type { ReminderScheduler } from '../domain/work-orders/reminder';
@@ -35,6 +36,8 @@ export interface Ports {
   workflow?: ConfirmationWorkflow;
   /** Hands a person's approval or rejection to the confirmation's waiting flow. */
   approvals?: ApprovalTasks;
+  /** One schedule per service plan: EventBridge Scheduler in AWS, in-process locally. */
+  planSchedules?: PlanScheduler;
 }
 
 /** The ports a function may be built with beyond table, clock and ids. */
@@ -49,6 +52,7 @@ export type OptionalPorts = Partial<
     | 'mailDomain'
     | 'workflow'
     | 'approvals'
+    | 'planSchedules'
   >
 >;
 
@@ -71,6 +75,7 @@ export function basePorts(
     ...(options.mailDomain ? { mailDomain: options.mailDomain } : {}),
     ...(options.workflow ? { workflow: options.workflow } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
+    ...(options.planSchedules ? { planSchedules: options.planSchedules } : {}),
   };
 }
 
@@ -83,7 +88,8 @@ export function requirePort<
     | 'mailBucket'
     | 'replyTokens'
     | 'workflow'
-    | 'approvals',
+    | 'approvals'
+    | 'planSchedules',
 >(ports: Ports, name: K): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) throw new Error(`This function was composed without the ${name} port`);

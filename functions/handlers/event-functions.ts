@@ -39,6 +39,15 @@ export const EVENT_FUNCTIONS = {
     entry: 'functions/handlers/schedules/agreement-expiry.ts',
     trigger: 'EventBridge Scheduler (one one-time schedule per activated agreement)',
   },
+  'service-plan-generator': {
+    entry: 'functions/handlers/schedules/service-plan-generator.ts',
+    trigger: 'EventBridge Scheduler (one schedule per service plan, moved to its next work order)',
+  },
+  'service-plan-agreement-end': {
+    entry: 'functions/handlers/events/service-plan-agreement-end.ts',
+    trigger: 'EventBridge',
+    events: { source: 'fieldservice.agreements', types: ['AgreementExpired', 'AgreementTerminated'] },
+  },
   'consumption-steps': {
     entry: 'functions/handlers/workflows/consumption-steps.ts',
     trigger: 'Step Functions (every step of the consumption-billing state machine)',

@@ -27,6 +27,11 @@ export const configSchema = z.object({
   /** The function an agreement's expiry schedule invokes, and its DLQ (same group and role). */
   AGREEMENT_EXPIRY_TARGET_ARN: optionalText,
   AGREEMENT_EXPIRY_DLQ_ARN: optionalText,
+  /** Where service plans are scheduled: their own group, the generator they invoke, its role and DLQ. */
+  PLAN_SCHEDULE_GROUP: optionalText,
+  PLAN_GENERATOR_TARGET_ARN: optionalText,
+  PLAN_SCHEDULER_ROLE_ARN: optionalText,
+  PLAN_GENERATOR_DLQ_ARN: optionalText,
   /** The mail bucket: raw inbound mail (SES's S3 action) and attachments. */
   MAIL_BUCKET: optionalText,
   /** Where SES's S3 action writes raw mail in the bucket, e.g. `inbound/eu-west-1/`. */

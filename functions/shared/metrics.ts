@@ -22,7 +22,10 @@ export type BusinessMetric =
   | 'AgreementProductsAdded'
   | 'ConfirmationsStarted'
   | 'ConfirmationsConfirmed'
-  | 'ConfirmationsReleased';
+  | 'ConfirmationsReleased'
+  | 'PlanOccurrencesGenerated'
+  | 'PlanGenerationsFailed'
+  | 'ServicePlansEnded';
 
 /** Every service's namespace starts with this, e.g. `FieldService/work-order-mailer`. */
 export const METRICS_NAMESPACE_PREFIX = 'FieldService';

@@ -6,6 +6,8 @@ import {
   expiryScheduleNameOf,
 } from '../../functions/domain/agreements/agreement';
 import type { AgreementExpiryDue, AgreementExpiryScheduler } from '../../functions/domain/agreements/ports';
+import type { PlanDue, PlanScheduler } from '../../functions/domain/service-plans/ports';
+import { planScheduleNameOf, type ServicePlan } from '../../functions/domain/service-plans/service-plan';
 import {
   type Reminder,
   type ReminderDue,
@@ -197,5 +199,26 @@ export class LocalAgreementExpiryScheduler implements AgreementExpiryScheduler {
       target: AGREEMENT_EXPIRY_TARGET,
       input: JSON.stringify(input),
     });
+  }
+}
+
+export const PLAN_GENERATOR_TARGET = 'service-plan-generator';
+
+/** Plan schedules on the local scheduler: one per plan, moved by each save and run, as in AWS. */
+export class LocalPlanScheduler implements PlanScheduler {
+  constructor(private readonly scheduler: LocalScheduler) {}
+
+  async schedule(plan: Pick<ServicePlan, 'tenantId' | 'id'>, at: string): Promise<void> {
+    const input: PlanDue = { tenantId: plan.tenantId, planId: plan.id };
+    this.scheduler.put({
+      name: planScheduleNameOf(plan),
+      at,
+      target: PLAN_GENERATOR_TARGET,
+      input: JSON.stringify(input),
+    });
+  }
+
+  async remove(plan: Pick<ServicePlan, 'tenantId' | 'id'>): Promise<void> {
+    this.scheduler.remove(planScheduleNameOf(plan));
   }
 }

@@ -6,6 +6,7 @@ import { ROLES, type Role } from '../../functions/domain/access/principal';
 import { localConsumptionWorkflow } from '../../local/consumption';
 import {
   LocalAgreementExpiryScheduler,
+  LocalPlanScheduler,
   LocalScheduler,
   MovableClock,
 } from '../../local/scheduler/local-scheduler';
@@ -132,6 +133,25 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
     path: '/billing-rules',
     body: { name: 'Goodwill', billable: false },
   }),
+  'service-plan:read': async () => ({ method: 'GET', path: '/service-plans' }),
+  'service-plan:write': async () => {
+    const draft = await api.request('POST', '/service-agreements', { token: admin, body: agreementBody() });
+    await api.request('POST', `/service-agreements/${draft.body.id}/activate`, {
+      token: admin,
+      body: { version: 1 },
+    });
+    return {
+      method: 'POST',
+      path: '/service-plans',
+      body: {
+        name: 'Quarterly check',
+        agreementId: draft.body.id,
+        recurrence: { rrule: 'FREQ=MONTHLY;INTERVAL=3', timeZone: 'Europe/Berlin', start: '2027-01-04T09:00' },
+      },
+    };
+  },
+  'plan-rule:read': async () => ({ method: 'GET', path: '/plan-rules' }),
+  'plan-rule:write': async () => ({ method: 'POST', path: '/plan-rules', body: { name: 'Recurring lines' } }),
   'customer:delete': async () => {
     const account = await api.request('POST', '/accounts', { token: admin, body: { name: 'To delete' } });
     return { method: 'DELETE', path: `/accounts/${account.body.id}?version=1` };
@@ -176,6 +196,7 @@ beforeAll(async () => {
   api = await startTestApi({
     clock,
     agreementExpiry: new LocalAgreementExpiryScheduler(new LocalScheduler()),
+    planSchedules: new LocalPlanScheduler(new LocalScheduler()),
     workflow: workflow.workflow,
     approvals: workflow.approvals,
   });

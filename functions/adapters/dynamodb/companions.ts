@@ -1,9 +1,13 @@
+import type { ServiceProduct } from '../../domain/consumption/service-product';
 import type { InboundMail } from '../../domain/inbound-mail/inbound-mail';
-import { ConflictError } from '../../domain/shared/errors';
-import type { Companion } from '../../domain/shared/ports';
+import { ClaimTakenError, ConflictError, VersionConflictError } from '../../domain/shared/errors';
+import type { Companion, Unchanged } from '../../domain/shared/ports';
 import type { WorkOrderAttachment } from '../../domain/work-orders/attachments';
 import { keys } from './keys';
 import type { Transaction } from './transaction';
+
+/** The scope a plan occurrence's record claims, as a ClaimTakenError names it. */
+export const PLAN_OCCURRENCE_SCOPE = 'plan-occurrence';
 
 /** The item of an inbound mail's decision record, listed by mailbox and by decision. */
 export function inboundMailItem(mail: InboundMail): Record<string, unknown> {
@@ -23,15 +27,45 @@ export function attachmentItem(attachment: WorkOrderAttachment): Record<string, 
   };
 }
 
+export const SERVICE_PRODUCT = 'ServiceProduct';
+
+export function serviceProductItem(product: ServiceProduct): Record<string, unknown> {
+  return {
+    ...product,
+    ...keys.serviceProduct(product.tenantId, product.workOrderId, product.id),
+    entityType: SERVICE_PRODUCT,
+  };
+}
+
 /** A companion's put, created once: a second write of the same id is a conflict. */
 export function companionItem(companion: Companion): Parameters<Transaction['put']> {
+  if (companion.aggregate === 'service-plan-occurrence') {
+    const { tenantId, planId, date } = companion.entity;
+    return [
+      { ...companion.entity, ...keys.planOccurrence(tenantId, planId, date), entityType: 'PlanOccurrence' },
+      'attribute_not_exists(pk)',
+      () => new ClaimTakenError(PLAN_OCCURRENCE_SCOPE, `${planId}/${date}`),
+    ];
+  }
   const item =
     companion.aggregate === 'inbound-mail'
       ? inboundMailItem(companion.entity as InboundMail)
-      : attachmentItem(companion.entity as WorkOrderAttachment);
+      : companion.aggregate === 'work-order-service-product'
+        ? serviceProductItem(companion.entity as ServiceProduct)
+        : attachmentItem(companion.entity as WorkOrderAttachment);
   return [
     item,
     'attribute_not_exists(pk)',
     () => new ConflictError(`${companion.aggregate} ${companion.entity.id} already exists`),
+  ];
+}
+
+/** A check that an entity the change was decided on is still at the version read. */
+export function unchangedCheck(unchanged: Unchanged): Parameters<Transaction['check']> {
+  return [
+    keys.servicePlan(unchanged.tenantId, unchanged.id),
+    'version = :expected',
+    () => new VersionConflictError('ServicePlan', unchanged.id, unchanged.version),
+    { ':expected': unchanged.version },
   ];
 }

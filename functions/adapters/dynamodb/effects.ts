@@ -7,7 +7,7 @@ import {
 import type { DomainEvent } from '../../domain/shared/events';
 import type { Claim, IdempotencyClaim, OnceClaim, QuotaClaim, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
-import { companionItem } from './companions';
+import { companionItem, unchangedCheck } from './companions';
 import { keys } from './keys';
 import { addOrgChange } from './org-chart-change';
 import { addSceneAccess } from './scene-access';
@@ -61,6 +61,7 @@ export function addEffects(
     else tx.put(...claimItem(tenantId, claim, now, created));
   }
   for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
+  for (const unchanged of effects?.unchanged ?? []) tx.check(...unchangedCheck(unchanged));
   if (effects?.orgChange) addOrgChange(tx, tenantId, effects.orgChange);
   if (effects?.sceneAccess) addSceneAccess(tx, tenantId, effects.sceneAccess);
 }

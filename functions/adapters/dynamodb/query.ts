@@ -10,6 +10,8 @@ export interface KeyQuery {
   pk: string;
   /** Empty or absent: the whole partition. */
   skPrefix?: string;
+  /** Sort keys from the first to the second, inclusive (both under `skPrefix`, which checks cursors). */
+  skBetween?: readonly [string, string];
 }
 
 /** One page of a Query, with the cursor checked against the same key condition. */
@@ -25,7 +27,11 @@ export async function queryPage(
   const names: Record<string, string> = { '#pk': pkName };
   const values: Record<string, unknown> = { ':pk': query.pk };
   let condition = '#pk = :pk';
-  if (prefix) {
+  if (query.skBetween) {
+    condition += ' AND #sk BETWEEN :from AND :to';
+    names['#sk'] = skName;
+    [values[':from'], values[':to']] = query.skBetween;
+  } else if (prefix) {
     condition += ' AND begins_with(#sk, :prefix)';
     names['#sk'] = skName;
     values[':prefix'] = prefix;

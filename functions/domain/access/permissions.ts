@@ -50,6 +50,10 @@ export const MASTER_DATA_PERMISSIONS = {
   'consumption:approve': ['service-manager'],
   'billing-rule:read': ['crm-admin', 'service-manager'],
   'billing-rule:write': ['crm-admin'],
+  'service-plan:read': ['crm-admin', 'service-manager', 'service-staff'],
+  'service-plan:write': ['crm-admin', 'service-manager'],
+  'plan-rule:read': ['crm-admin', 'service-manager'],
+  'plan-rule:write': ['crm-admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;

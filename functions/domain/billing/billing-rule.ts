@@ -3,6 +3,7 @@ import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
 import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
+import { SERVICE_PRODUCT_SOURCES, type ServiceProductSource } from '../consumption/service-product';
 import { CHANNELS, PRIORITIES, type WorkOrder } from '../work-orders/work-order';
 
 const list = <T extends z.ZodMiniType>(item: T) =>
@@ -21,7 +22,7 @@ const serviceProductConditions = z.strictObject({
   productIds: list(identifier),
   productKinds: list(z.enum(['service', 'spare-part'])),
   serviceTypes: list(z.enum(['recurring', 'non-recurring'])),
-  sources: list(z.enum(['agreement', 'manual', 'spare-part'])),
+  sources: list(z.enum(SERVICE_PRODUCT_SOURCES)),
 });
 
 const ruleFields = {
@@ -58,7 +59,7 @@ export interface BilledProduct {
   productId: string;
   productKind: 'service' | 'spare-part';
   serviceType?: 'recurring' | 'non-recurring' | undefined;
-  source: 'agreement' | 'manual' | 'spare-part';
+  source: ServiceProductSource;
 }
 
 function holds<T>(allowed: readonly T[] | undefined, value: T | undefined): boolean {

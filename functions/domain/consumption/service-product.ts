@@ -6,7 +6,7 @@ import type { Money } from '../shared/schema';
 import { entityFields, expectedVersion, identifier, money, optionalText } from '../shared/schema';
 
 /** Where a service product of a work order comes from. */
-export const SERVICE_PRODUCT_SOURCES = ['agreement', 'manual', 'spare-part'] as const;
+export const SERVICE_PRODUCT_SOURCES = ['agreement', 'manual', 'spare-part', 'service-plan'] as const;
 export type ServiceProductSource = (typeof SERVICE_PRODUCT_SOURCES)[number];
 
 /**
@@ -37,7 +37,7 @@ export interface ServiceProduct extends Entity {
   quantityUsed: number;
   quantityToBill: number;
   source: ServiceProductSource;
-  /** The agreement line it was created from (source `agreement`). */
+  /** The agreement line it was created from (source `agreement` or `service-plan`). */
   agreementLine?: { agreementId: string; lineId: string };
   /** The spare-part use it was recorded as (source `spare-part`). */
   sparePartId?: string;

@@ -59,9 +59,24 @@ export type Claim = IdempotencyClaim | OnceClaim | QuotaClaim;
  * transaction: the decision record of the inbound mail that created or
  * updated a work order, the attachments that mail brought.
  */
-export interface Companion {
-  aggregate: 'inbound-mail' | 'work-order-attachment';
-  entity: Entity;
+export type Companion =
+  | { aggregate: 'inbound-mail' | 'work-order-attachment' | 'work-order-service-product'; entity: Entity }
+  /** The record of a plan occurrence that got its work order: its key is the occurrence's claim. */
+  | { aggregate: 'service-plan-occurrence'; entity: PlanOccurrenceRecord };
+
+/** What the store needs of an occurrence record to key it; the rest is kept as given. */
+export interface PlanOccurrenceRecord {
+  tenantId: string;
+  planId: string;
+  date: string;
+}
+
+/** An entity the change was decided on, which must still be at the version read when the change commits. */
+export interface Unchanged {
+  aggregate: 'service-plan';
+  tenantId: string;
+  id: string;
+  version: number;
 }
 
 /** Side effects that commit atomically with a write. */
@@ -69,6 +84,8 @@ export interface WriteEffects {
   events?: DomainEvent[];
   claims?: readonly Claim[];
   companions?: readonly Companion[];
+  /** Entities that must not have changed since they were read (the plan a work order is generated from). */
+  unchanged?: readonly Unchanged[];
   /** A change of the organisation's chart (superiors, parents, heads, scope), and the re-filing it starts. */
   orgChange?: OrgChartChange;
   /** What viewers' scenes read of the organisation: profiles, group memberships, sharing rules. */

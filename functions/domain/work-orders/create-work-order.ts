@@ -4,7 +4,7 @@ import { hasRole } from '../access/principal';
 import type { Contact } from '../customers/contact';
 import type { User } from '../organisation/user';
 import type { Claim, WriteEffects } from '../shared/ports';
-import type { Channel, CreateWorkOrderInput, WorkOrder } from './work-order';
+import type { Channel, CreateWorkOrderInput, PlanOccurrenceRef, WorkOrder } from './work-order';
 import type { WorkOrderContext } from './work-order-context';
 
 const ROLE_CHANNEL: Partial<Record<string, Channel>> = {
@@ -56,6 +56,8 @@ export interface CreateOptions {
   also?: (workOrder: WorkOrder) => WriteEffects;
   /** The contact as the caller just read it (the sender of a mail), so it is not read again. */
   contact?: Contact;
+  /** The plan occurrence a preventive work order is generated for. */
+  servicePlan?: PlanOccurrenceRef;
 }
 
 /**
@@ -104,6 +106,7 @@ export async function createWorkOrder(
     lifecycle: 'normal',
     locked: false,
     createdBy: actorIdOf(actor),
+    ...(options.servicePlan ? { servicePlan: options.servicePlan } : {}),
   };
   const records = [
     ctx.record(draft.id, 'created', actor, { data: { channel: draft.channel, ...options.origin } }),
@@ -128,6 +131,7 @@ export async function createWorkOrder(
       ],
       claims: [...claims, ...(also?.claims ?? [])],
       companions: also?.companions ?? [],
+      ...(also?.unchanged ? { unchanged: also.unchanged } : {}),
     };
   });
 }

@@ -69,6 +69,16 @@ export interface WorkOrder extends Entity {
   createdBy: string;
   resolvedAt?: string;
   closedAt?: string;
+  /** The plan occurrence a preventive work order was generated for (channel `plan`). */
+  servicePlan?: PlanOccurrenceRef;
+}
+
+/** Which plan, and which of its occurrences (its local date), a work order was generated for. */
+export interface PlanOccurrenceRef {
+  planId: string;
+  occurrence: string;
+  /** When the visit is due (UTC). */
+  dueAt: string;
 }
 
 const workOrderFields = {
@@ -128,6 +138,7 @@ export const workOrderSchema = z.object({
   createdBy: z.string(),
   resolvedAt: z.optional(z.string()),
   closedAt: z.optional(z.string()),
+  servicePlan: z.optional(z.object({ planId: z.string(), occurrence: z.string(), dueAt: z.string() })),
 });
 
 export function formatNumber(year: number, sequence: number): string {

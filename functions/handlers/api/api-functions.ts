@@ -6,6 +6,7 @@ import { allCustomerRoutes } from './customers/routes';
 import type { RouteContract } from './http/route';
 import { allMailRoutes } from './mail/routes';
 import { allOrganisationRoutes } from './organisation/routes';
+import { allServicePlanRoutes } from './service-plans/routes';
 import { systemRoutes } from './system/routes';
 import { allWorkOrderActionRoutes } from './work-order-actions/routes';
 import { workOrderTransferRoutes } from './work-order-transfer/routes';
@@ -45,6 +46,12 @@ export const API_FUNCTIONS = {
   agreements: { entry: 'functions/handlers/api/agreements/handler.ts', routes: allAgreementRoutes },
   consumption: { entry: 'functions/handlers/api/consumption/handler.ts', routes: allConsumptionRoutes },
   billing: { entry: 'functions/handlers/api/billing/handler.ts', routes: allBillingRoutes },
+  'service-plans': {
+    entry: 'functions/handlers/api/service-plans/handler.ts',
+    // Generating by hand runs what the schedule runs (most plans have a few occurrences due at once).
+    timeoutSeconds: 29,
+    routes: allServicePlanRoutes,
+  },
   mail: {
     entry: 'functions/handlers/api/mail/handler.ts',
     // Testing rules and replaying parse a stored mail (up to SES's 40 MB).

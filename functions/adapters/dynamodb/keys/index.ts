@@ -6,6 +6,7 @@ import { masterDataKeys } from './master-data';
 import { organisationKeys } from './organisation';
 import { platformKeys } from './platform';
 import { sceneIndexKeys } from './scene-index';
+import { servicePlanKeys } from './service-plans';
 import { workOrderKeys } from './work-orders';
 
 export type { IndexKeys, ItemKey } from './key-types';
@@ -26,6 +27,7 @@ export const keys = {
   ...sceneIndexKeys,
   ...agreementKeys,
   ...consumptionKeys,
+  ...servicePlanKeys,
 } as const;
 
 /** Attributes that are storage detail and never leave the adapter. */

@@ -14,7 +14,8 @@ export type MasterDataType =
   | 'MAILBOX'
   | 'SALES_ORDER'
   | 'AGREEMENT_RULE'
-  | 'BILLING_RULE';
+  | 'BILLING_RULE'
+  | 'PLAN_RULE';
 
 /** The tenant item and its master data: one sort-key prefix per entity type, in the tenant's partition. */
 export const masterDataKeys = {

@@ -1,0 +1,140 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { GeneratedOccurrence, PlanProgress } from '../../../domain/service-plans/occurrence';
+import type { ServicePlanRepository } from '../../../domain/service-plans/ports';
+import type { ServicePlan } from '../../../domain/service-plans/service-plan';
+import type { Page, PageRequest } from '../../../domain/shared/entity';
+import { ConflictError, VersionConflictError } from '../../../domain/shared/errors';
+import type { WriteEffects } from '../../../domain/shared/ports';
+import type { Clock } from '../../../shared/clock';
+import type { TableContext } from '../client';
+import { addEffects } from '../effects';
+import { keys } from '../keys';
+import { toEntity } from '../master-data-store';
+import { getConsistent, queryAll, queryPage } from '../query';
+import { Transaction } from '../transaction';
+
+const SERVICE_PLAN = 'ServicePlan';
+const PROGRESS = 'ServicePlanProgress';
+
+/** Plans as item collections: the plan, its progress, and a record per generated occurrence. */
+export class DynamoServicePlanRepository implements ServicePlanRepository {
+  constructor(
+    private readonly table: TableContext,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(tenantId: string, id: string): Promise<ServicePlan | undefined> {
+    const item = await getConsistent(this.table, keys.servicePlan(tenantId, id));
+    return item ? toEntity<ServicePlan>(item) : undefined;
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<ServicePlan>> {
+    const { items, nextCursor } = await queryPage(this.table, keys.servicePlans(tenantId), page);
+    return {
+      items: items.map((item) => toEntity<ServicePlan>(item)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async ofAgreement(tenantId: string, agreementId: string): Promise<ServicePlan[]> {
+    const items = await queryAll(this.table, keys.plansOfAgreement(tenantId, agreementId));
+    return items.map((item) => toEntity<ServicePlan>(item));
+  }
+
+  async create(plan: ServicePlan, effects?: WriteEffects): Promise<void> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.put(
+      planItem(plan),
+      'attribute_not_exists(pk)',
+      () => new ConflictError(`Service plan ${plan.id} already exists`),
+    );
+    tx.put(
+      progressItem({ tenantId: plan.tenantId, planId: plan.id, planVersion: plan.version, generated: 0 }),
+      undefined,
+      () => new Error('unreachable'),
+    );
+    addEffects(tx, plan.tenantId, effects, this.clock, { resourceType: SERVICE_PLAN, resource: plan });
+    await tx.commit();
+  }
+
+  async update(
+    previous: ServicePlan,
+    next: ServicePlan,
+    effects?: WriteEffects,
+    progress?: PlanProgress,
+  ): Promise<void> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.put(
+      planItem(next),
+      'version = :expected',
+      () => new VersionConflictError(SERVICE_PLAN, previous.id, previous.version),
+      { ':expected': previous.version },
+    );
+    if (progress) tx.put(progressItem(progress), undefined, () => new Error('unreachable'));
+    addEffects(tx, next.tenantId, effects, this.clock);
+    await tx.commit();
+  }
+
+  async delete(plan: ServicePlan, effects?: WriteEffects): Promise<void> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.delete(
+      keys.servicePlan(plan.tenantId, plan.id),
+      'version = :expected',
+      () => new VersionConflictError(SERVICE_PLAN, plan.id, plan.version),
+      { ':expected': plan.version },
+    );
+    tx.delete(keys.planProgress(plan.tenantId, plan.id), undefined, () => new Error('unreachable'));
+    addEffects(tx, plan.tenantId, effects, this.clock);
+    await tx.commit();
+  }
+
+  async progress(tenantId: string, planId: string): Promise<PlanProgress | undefined> {
+    const item = await getConsistent(this.table, keys.planProgress(tenantId, planId));
+    return item ? toEntity<PlanProgress>(item) : undefined;
+  }
+
+  async saveProgress(progress: PlanProgress): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: progressItem(progress),
+          // Only for the plan version it was computed for, and never over a plan that is gone.
+          ConditionExpression: 'planVersion = :version',
+          ExpressionAttributeValues: { ':version': progress.planVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async generated(
+    tenantId: string,
+    planId: string,
+    from: string,
+    to: string,
+  ): Promise<GeneratedOccurrence[]> {
+    if (to < from) return [];
+    const items = await queryAll(this.table, keys.planOccurrences(tenantId, planId, from, to), {
+      consistent: true,
+    });
+    return items.map((item) => toEntity<GeneratedOccurrence>(item));
+  }
+}
+
+export function planItem(plan: ServicePlan): Record<string, unknown> {
+  return {
+    ...plan,
+    ...keys.servicePlan(plan.tenantId, plan.id),
+    ...keys.servicePlanIndexes(plan.tenantId, plan),
+    entityType: SERVICE_PLAN,
+  };
+}
+
+function progressItem(progress: PlanProgress): Record<string, unknown> {
+  return { ...progress, ...keys.planProgress(progress.tenantId, progress.planId), entityType: PROGRESS };
+}

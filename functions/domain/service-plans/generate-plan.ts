@@ -1,0 +1,226 @@
+import type { AgreementRepository } from '../agreements/ports';
+import type { Product } from '../catalog/product';
+import { mapConcurrently } from '../shared/concurrency';
+import { ClaimTakenError, DomainError, TransactionConflictError } from '../shared/errors';
+import type { ServiceContext } from '../shared/master-data-service';
+import type { Repository } from '../shared/ports';
+import type { WorkOrderService } from '../work-orders/work-order-service';
+import type { PlanProgress } from './occurrence';
+import { type PlanOccurrence, seriesOf } from './plan-series';
+import {
+  occurrenceWrite,
+  type PlannedProduct,
+  planActor,
+  plannedProducts,
+  workOrderInputOf,
+} from './plan-work-order';
+import type { PlanDue, PlanScheduler, ServicePlanRepository } from './ports';
+import type { ServicePlan } from './service-plan';
+
+/** Occurrences handled between two saves of the progress: a run that stops resumes from the last save. */
+export const GENERATION_PAGE = 25;
+/** Work orders created at once within a page. */
+const CONCURRENCY = 4;
+/** How soon a plan whose template cannot be generated is tried again (a person fixes it, or the edit reschedules). */
+const RETRY_AFTER_MS = 3600 * 1000;
+const MAX_CONFLICT_ATTEMPTS = 4;
+
+export interface GeneratorDependencies {
+  plans: ServicePlanRepository;
+  agreements: Pick<AgreementRepository, 'get'>;
+  products: Pick<Repository<Product>, 'get'>;
+  workOrders: Pick<WorkOrderService, 'create'>;
+  scheduler: PlanScheduler;
+}
+
+/** What one run did. */
+export interface GenerationReport {
+  planId: string;
+  outcome: 'generated' | 'no-plan' | 'ended' | 'agreement-inactive' | 'superseded' | 'failed' | 'continues';
+  generated: { date: string; workOrderId: string; workOrderNumber: string }[];
+  /** Occurrences found with their work order already (an earlier or concurrent run). */
+  existing: number;
+  nextDue?: PlanProgress['nextDue'];
+  error?: string;
+}
+
+/**
+ * Creates the work order of every occurrence of a plan whose lead window has
+ * opened and that has none yet, then moves the plan's schedule to the next
+ * one. Each occurrence is claimed in the transaction that creates its work
+ * order, so reruns, retries and overlapping runs create nothing twice; there
+ * is no cap: a run pages through whatever is due, saving its progress after
+ * each page, and hands over to a fresh run when its time is up.
+ */
+export class PlanGenerator {
+  constructor(
+    private readonly deps: GeneratorDependencies,
+    private readonly context: ServiceContext,
+  ) {}
+
+  async run(due: PlanDue, options: { deadline?: Date } = {}): Promise<GenerationReport> {
+    const report: GenerationReport = { planId: due.planId, outcome: 'generated', generated: [], existing: 0 };
+    const plan = await this.deps.plans.get(due.tenantId, due.planId);
+    if (!plan || plan.status !== 'active') {
+      await this.deps.scheduler.remove({ tenantId: due.tenantId, id: due.planId });
+      return { ...report, outcome: plan ? 'ended' : 'no-plan' };
+    }
+    const agreement = await this.deps.agreements.get(plan.tenantId, plan.agreementId);
+    if (agreement?.status !== 'active') {
+      // The agreement's end is announced to the plans by its own event; until then nothing is generated.
+      await this.deps.scheduler.remove(plan);
+      return { ...report, outcome: 'agreement-inactive' };
+    }
+    const progress = (await this.deps.plans.progress(plan.tenantId, plan.id)) ?? freshProgress(plan);
+    if (progress.planVersion !== plan.version) return { ...report, outcome: 'superseded' };
+
+    const now = this.context.clock.now();
+    let planned: PlannedProduct[];
+    try {
+      planned = await plannedProducts(plan, agreement, (id) => this.deps.products.get(plan.tenantId, id));
+    } catch (error) {
+      return this.failed(plan, progress, report, error, undefined);
+    }
+    const series = seriesOf(plan, agreement, progress.through);
+    let next: PlanOccurrence | undefined;
+    for (;;) {
+      const page: PlanOccurrence[] = [];
+      for (let item = series.next(); !item.done; item = series.next()) {
+        if (item.value.generateAt > now.toISOString()) {
+          next = item.value;
+          break;
+        }
+        page.push(item.value);
+        if (page.length === GENERATION_PAGE) break;
+      }
+      if (page.length === 0) break;
+      const outcome = await this.generatePage(plan, planned, page, report);
+      if (outcome.error) return this.failed(plan, progress, report, outcome.error, outcome.failedAt);
+      Object.assign(progress, {
+        through: page.at(-1)?.date,
+        generated: progress.generated + outcome.created,
+        ...(outcome.last ? { lastGenerated: outcome.last } : {}),
+        lastRunAt: now.toISOString(),
+      });
+      delete progress.lastError;
+      if (!(await this.deps.plans.saveProgress(progress))) return { ...report, outcome: 'superseded' };
+      if (next) break;
+      if (options.deadline && this.context.clock.now() >= options.deadline) {
+        // Out of time with more due: a fresh run takes over from the saved progress.
+        await this.deps.scheduler.schedule(plan, this.context.clock.now().toISOString());
+        return { ...report, outcome: 'continues' };
+      }
+    }
+    return this.finish(plan, progress, next, report);
+  }
+
+  /** Creates the missing work orders of one page of due occurrences. */
+  private async generatePage(
+    plan: ServicePlan,
+    planned: readonly PlannedProduct[],
+    page: readonly PlanOccurrence[],
+    report: GenerationReport,
+  ): Promise<{ created: number; last?: PlanProgress['lastGenerated']; error?: unknown; failedAt?: string }> {
+    const first = page[0]?.date ?? '';
+    const last = page.at(-1)?.date ?? '';
+    const existing = new Set(
+      (await this.deps.plans.generated(plan.tenantId, plan.id, first, last)).map((record) => record.date),
+    );
+    const missing = page.filter((occurrence) => !existing.has(occurrence.date));
+    report.existing += page.length - missing.length;
+    const results = await mapConcurrently(missing, CONCURRENCY, (occurrence) =>
+      this.generateOne(plan, planned, occurrence).then(
+        (created) => ({ occurrence, created }),
+        (error: unknown) => ({ occurrence, error }),
+      ),
+    );
+    let created = 0;
+    let lastGenerated: PlanProgress['lastGenerated'];
+    for (const result of results) {
+      if ('error' in result) return { created, error: result.error, failedAt: result.occurrence.date };
+      if (!result.created) {
+        report.existing += 1;
+        continue;
+      }
+      created += 1;
+      lastGenerated = { date: result.occurrence.date, at: result.occurrence.at, ...result.created };
+      report.generated.push({ date: result.occurrence.date, ...result.created });
+    }
+    return { created, ...(lastGenerated ? { last: lastGenerated } : {}) };
+  }
+
+  /** One occurrence's work order, or undefined when another run created it first. */
+  private async generateOne(
+    plan: ServicePlan,
+    planned: readonly PlannedProduct[],
+    occurrence: PlanOccurrence,
+  ): Promise<{ workOrderId: string; workOrderNumber: string } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const workOrder = await this.deps.workOrders.create(
+          planActor(plan),
+          workOrderInputOf(plan, occurrence),
+          [],
+          occurrenceWrite(plan, occurrence, planned, {
+            ids: this.context.ids,
+            now: this.context.clock.now().toISOString(),
+          }),
+        );
+        return { workOrderId: workOrder.id, workOrderNumber: workOrder.number };
+      } catch (error) {
+        if (error instanceof ClaimTakenError) return undefined;
+        if (!(error instanceof TransactionConflictError) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The walk reached an occurrence not due yet (or the series' end): the schedule moves to it. */
+  private async finish(
+    plan: ServicePlan,
+    progress: PlanProgress,
+    next: PlanOccurrence | undefined,
+    report: GenerationReport,
+  ): Promise<GenerationReport> {
+    const nextDue = next ? { date: next.date, at: next.at, generateAt: next.generateAt } : undefined;
+    const saved: PlanProgress = { ...progress, lastRunAt: this.context.clock.now().toISOString() };
+    if (nextDue) saved.nextDue = nextDue;
+    else delete saved.nextDue;
+    if (!(await this.deps.plans.saveProgress(saved))) return { ...report, outcome: 'superseded' };
+    if (nextDue) await this.deps.scheduler.schedule(plan, nextDue.generateAt);
+    else await this.deps.scheduler.remove(plan);
+    return { ...report, ...(nextDue ? { nextDue } : {}) };
+  }
+
+  /**
+   * A work order the plan cannot make as it stands (its person in charge
+   * disabled, a product gone): the error is kept on the plan for whoever
+   * looks, the occurrence is not passed over, and the plan is tried again
+   * later. Anything else (the table unreachable) is thrown, for the retries
+   * and the dead-letter queue.
+   */
+  private async failed(
+    plan: ServicePlan,
+    progress: PlanProgress,
+    report: GenerationReport,
+    error: unknown,
+    date: string | undefined,
+  ): Promise<GenerationReport> {
+    if (!(error instanceof DomainError) || error instanceof TransactionConflictError) throw error;
+    const now = this.context.clock.now();
+    const message = error.message;
+    await this.deps.plans.saveProgress({
+      ...progress,
+      lastError: { at: now.toISOString(), message, ...(date ? { date } : {}) },
+      lastRunAt: now.toISOString(),
+    });
+    await this.deps.scheduler.schedule(plan, new Date(now.getTime() + RETRY_AFTER_MS).toISOString());
+    return { ...report, outcome: 'failed', error: message };
+  }
+}
+
+export const freshProgress = (plan: Pick<ServicePlan, 'tenantId' | 'id' | 'version'>): PlanProgress => ({
+  tenantId: plan.tenantId,
+  planId: plan.id,
+  planVersion: plan.version,
+  generated: 0,
+});

@@ -1,0 +1,65 @@
+import * as z from 'zod/mini';
+import type { Occurrence } from './recurrence';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** When an occurrence's work order is created: `leadDays` whole days before it is due. */
+export const generateAtOf = (occurrence: Pick<Occurrence, 'at'>, leadDays: number): string =>
+  new Date(new Date(occurrence.at).getTime() - leadDays * DAY_MS).toISOString();
+
+/**
+ * One occurrence that has its work order: the record is the occurrence's
+ * claim (plan + local date, created once, in the work order's transaction).
+ */
+export interface GeneratedOccurrence {
+  tenantId: string;
+  planId: string;
+  /** The occurrence's local date: with the plan, its key. */
+  date: string;
+  local: string;
+  at: string;
+  workOrderId: string;
+  workOrderNumber: string;
+  /** The plan version it was generated from. */
+  planVersion: number;
+  generatedAt: string;
+}
+
+/** Where a plan's generation stands: kept apart from the plan, so a run never moves the plan's version. */
+export interface PlanProgress {
+  tenantId: string;
+  planId: string;
+  /**
+   * Every occurrence of the plan's current version up to this local date
+   * (inclusive) has its work order or was passed over (before `seriesFrom`).
+   */
+  through?: string;
+  /** The plan version `through` was reached for; an edit starts the walk again from its `seriesFrom`. */
+  planVersion: number;
+  lastGenerated?: { date: string; at: string; workOrderId: string; workOrderNumber: string };
+  nextDue?: { date: string; at: string; generateAt: string };
+  lastError?: { at: string; message: string; date?: string };
+  generated: number;
+  lastRunAt?: string;
+}
+
+export const generatedOccurrenceSchema = z.object({
+  date: z.string(),
+  local: z.string(),
+  at: z.string(),
+  workOrderId: z.string(),
+  workOrderNumber: z.string(),
+  planVersion: z.int(),
+  generatedAt: z.string(),
+});
+
+export const planProgressSchema = z.object({
+  through: z.optional(z.string()),
+  lastGenerated: z.optional(
+    z.object({ date: z.string(), at: z.string(), workOrderId: z.string(), workOrderNumber: z.string() }),
+  ),
+  nextDue: z.optional(z.object({ date: z.string(), at: z.string(), generateAt: z.string() })),
+  lastError: z.optional(z.object({ at: z.string(), message: z.string(), date: z.optional(z.string()) })),
+  generated: z.int(),
+  lastRunAt: z.optional(z.string()),
+});

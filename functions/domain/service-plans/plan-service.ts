@@ -1,0 +1,302 @@
+import { type Actor, actorIdOf } from '../access/actor';
+import { authorize } from '../access/permissions';
+import type { AgreementView } from '../agreements/agreement';
+import type { AgreementRepository } from '../agreements/ports';
+import { type Page, type PageRequest, pageRequest } from '../shared/entity';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors';
+import { assertVersion, type ServiceContext } from '../shared/master-data-service';
+import type { Claim } from '../shared/ports';
+import { type ServicePlanEventType, servicePlanEvent } from './events';
+import { freshProgress, type GenerationReport, type PlanGenerator } from './generate-plan';
+import type { PlanProgress } from './occurrence';
+import type { PlanChanges } from './plan-changes';
+import { checkRecurrence, checkTemplate, type PlanReferences, targetOf } from './plan-checks';
+import { changesOf, forecastOf } from './plan-outlook';
+import { lineChosenBy, type PlanRule } from './plan-rule';
+import { seriesOf, take } from './plan-series';
+import type { PlanScheduler, ServicePlanRepository } from './ports';
+import type { CreateServicePlanInput, EndReason, ServicePlan, UpdateServicePlanInput } from './service-plan';
+import { DEFAULT_LEAD_DAYS } from './service-plan';
+
+export interface ServicePlanDependencies extends PlanReferences {
+  plans: ServicePlanRepository;
+  rules: { all(tenantId: string): Promise<PlanRule[]> };
+  agreements: Pick<AgreementRepository, 'get'>;
+  scheduler: PlanScheduler;
+}
+
+/** A plan as read: with where its generation stands. */
+export type ServicePlanView = ServicePlan & {
+  progress: Omit<PlanProgress, 'tenantId' | 'planId' | 'planVersion' | 'through'>;
+};
+
+/**
+ * Service plans: preventive work under an agreement, on an RFC 5545
+ * recurrence. Saving a plan moves its one schedule to when its next work
+ * order is due to be created; the generator does the rest.
+ */
+export class ServicePlanService {
+  constructor(
+    private readonly deps: ServicePlanDependencies,
+    private readonly context: ServiceContext,
+  ) {}
+
+  async create(
+    actor: Actor,
+    input: CreateServicePlanInput,
+    claims: readonly Claim[] = [],
+  ): Promise<ServicePlanView> {
+    authorize(actor, 'service-plan:write');
+    const agreement = await this.activeAgreement(actor.tenantId, input.agreementId);
+    const errors: FieldError[] = [];
+    const target = await targetOf(this.deps, agreement, input, errors);
+    const line = await this.lineOf(agreement, input.agreementLineId, errors);
+    const template = input.template ?? {};
+    checkRecurrence(input.recurrence, agreement, errors);
+    await checkTemplate(this.deps, agreement, template, errors);
+    if (errors.length > 0) throw new ValidationError('The service plan cannot be created', errors);
+
+    const now = this.now();
+    const plan: ServicePlan = {
+      id: this.context.ids.next(),
+      tenantId: actor.tenantId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      name: input.name,
+      agreementId: agreement.id,
+      ...line,
+      target,
+      recurrence: input.recurrence,
+      leadDays: input.leadDays ?? DEFAULT_LEAD_DAYS,
+      template,
+      status: 'active',
+    };
+    // Scheduled first: a schedule left by a create that failed finds no plan and removes itself.
+    await this.reschedule(plan, agreement);
+    await this.deps.plans.create(plan, { claims, events: [this.event('ServicePlanCreated', plan, actor)] });
+    return { ...plan, progress: { generated: 0 } };
+  }
+
+  async get(actor: Actor, id: string): Promise<ServicePlanView> {
+    authorize(actor, 'service-plan:read');
+    const plan = await this.load(actor.tenantId, id);
+    const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(plan);
+    const { tenantId: _t, planId: _p, planVersion: _v, through: _through, ...shown } = progress;
+    return { ...plan, progress: shown };
+  }
+
+  async list(actor: Actor, page: Partial<PageRequest>): Promise<Page<ServicePlan>> {
+    authorize(actor, 'service-plan:read');
+    return this.deps.plans.list(actor.tenantId, pageRequest(page));
+  }
+
+  /**
+   * Changes a plan. Only occurrences without a work order change; the
+   * answer says which of them were added, removed or moved. A new
+   * recurrence applies from now: its occurrences before the edit are never generated.
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    input: UpdateServicePlanInput,
+  ): Promise<{ plan: ServicePlanView; changes: PlanChanges }> {
+    authorize(actor, 'service-plan:write');
+    const previous = await this.load(actor.tenantId, id);
+    assertVersion('ServicePlan', previous, input.version);
+    if (previous.status !== 'active')
+      throw new ConflictError(`Service plan ${id} has ended`, { planStatus: previous.status });
+    const agreement = await this.activeAgreement(actor.tenantId, previous.agreementId);
+    const errors: FieldError[] = [];
+    const line =
+      input.agreementLineId === undefined
+        ? pick(previous)
+        : input.agreementLineId === null
+          ? {}
+          : await this.lineOf(agreement, input.agreementLineId, errors);
+    const template = input.template ?? previous.template;
+    if (input.recurrence) checkRecurrence(input.recurrence, agreement, errors);
+    if (input.template) await checkTemplate(this.deps, agreement, template, errors);
+    if (errors.length > 0) throw new ValidationError('The service plan cannot be changed', errors);
+
+    const now = this.now();
+    const { agreementLineId: _line, lineRuleId: _rule, ...rest } = previous;
+    const next: ServicePlan = {
+      ...rest,
+      ...line,
+      name: input.name ?? previous.name,
+      recurrence: input.recurrence ?? previous.recurrence,
+      leadDays: input.leadDays ?? previous.leadDays,
+      template,
+      ...(input.recurrence ? { seriesFrom: now } : {}),
+      version: previous.version + 1,
+      updatedAt: now,
+    };
+    const changes = await changesOf(this.deps.plans, previous, next, agreement, now);
+    const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(previous);
+    // A new recurrence walks again from the edit; the records of what was generated keep it from repeating.
+    const nextProgress: PlanProgress = { ...progress, planVersion: next.version };
+    if (input.recurrence) delete nextProgress.through;
+    await this.reschedule(next, agreement);
+    await this.deps.plans.update(
+      previous,
+      next,
+      { events: [this.event('ServicePlanChanged', next, actor)] },
+      nextProgress,
+    );
+    const { tenantId: _t, planId: _p, planVersion: _v, through: _th, ...shown } = nextProgress;
+    return { plan: { ...next, progress: shown }, changes };
+  }
+
+  /** Ends a plan by hand: nothing more is generated, what was generated stays. */
+  async end(actor: Actor, id: string, expectedVersion: number): Promise<ServicePlan> {
+    authorize(actor, 'service-plan:write');
+    const plan = await this.load(actor.tenantId, id);
+    assertVersion('ServicePlan', plan, expectedVersion);
+    if (plan.status !== 'active')
+      throw new ConflictError(`Service plan ${id} has ended`, { planStatus: plan.status });
+    return this.endPlan(plan, 'ended', actor);
+  }
+
+  /** Deletes a plan and its schedule; its work orders and the records of what was generated stay. */
+  async delete(actor: Actor, id: string, expectedVersion: number): Promise<void> {
+    authorize(actor, 'service-plan:write');
+    const plan = await this.load(actor.tenantId, id);
+    assertVersion('ServicePlan', plan, expectedVersion);
+    await this.deps.plans.delete(plan, { events: [this.event('ServicePlanDeleted', plan, actor)] });
+    await this.deps.scheduler.remove(plan);
+  }
+
+  /** Ends every active plan of an agreement that expired or was terminated. */
+  async endForAgreement(tenantId: string, agreementId: string, reason: EndReason): Promise<string[]> {
+    const plans = await this.deps.plans.ofAgreement(tenantId, agreementId);
+    const actor: Actor = { tenantId, system: 'workflow', id: `agreement-${reason}` };
+    const ended: string[] = [];
+    for (const plan of plans.filter((candidate) => candidate.status === 'active')) {
+      await this.endPlan(plan, reason, actor);
+      ended.push(plan.id);
+    }
+    return ended;
+  }
+
+  /** The next `count` occurrences from today, each with the work order it has or would get; creates nothing. */
+  async forecast(actor: Actor, id: string, count: number) {
+    authorize(actor, 'service-plan:read');
+    const plan = await this.load(actor.tenantId, id);
+    const agreement = await this.deps.agreements.get(actor.tenantId, plan.agreementId);
+    if (!agreement) throw new NotFoundError('ServiceAgreement', plan.agreementId);
+    return forecastOf(this.deps.plans, plan, agreement, this.now(), count);
+  }
+
+  /** The occurrences that have their work order, by local date. */
+  async occurrences(actor: Actor, id: string, range: { from?: string; to?: string }) {
+    authorize(actor, 'service-plan:read');
+    await this.load(actor.tenantId, id);
+    const items = await this.deps.plans.generated(
+      actor.tenantId,
+      id,
+      range.from ?? '0000-01-01',
+      range.to ?? '9999-12-31',
+    );
+    return { items };
+  }
+
+  /** Runs the generator for one plan now, as its schedule would. */
+  async generateNow(
+    actor: Actor,
+    id: string,
+    generator: Pick<PlanGenerator, 'run'>,
+  ): Promise<GenerationReport> {
+    authorize(actor, 'service-plan:write');
+    await this.load(actor.tenantId, id);
+    return generator.run({ tenantId: actor.tenantId, planId: id });
+  }
+
+  private async endPlan(plan: ServicePlan, reason: EndReason, actor: Actor): Promise<ServicePlan> {
+    const now = this.now();
+    const next: ServicePlan = {
+      ...plan,
+      status: 'ended',
+      endReason: reason,
+      endedAt: now,
+      version: plan.version + 1,
+      updatedAt: now,
+    };
+    const progress = (await this.deps.plans.progress(plan.tenantId, plan.id)) ?? freshProgress(plan);
+    await this.deps.plans.update(
+      plan,
+      next,
+      { events: [this.event('ServicePlanEnded', next, actor)] },
+      {
+        ...progress,
+        planVersion: next.version,
+      },
+    );
+    await this.deps.scheduler.remove(plan);
+    return next;
+  }
+
+  /** Moves the plan's schedule to when its next work order is due to be created (now, if one is due already). */
+  private async reschedule(plan: ServicePlan, agreement: AgreementView): Promise<void> {
+    const [first] = take(seriesOf(plan, agreement), 1);
+    if (!first) {
+      await this.deps.scheduler.remove(plan);
+      return;
+    }
+    const now = this.now();
+    await this.deps.scheduler.schedule(plan, first.generateAt > now ? first.generateAt : now);
+  }
+
+  private async lineOf(
+    agreement: AgreementView,
+    lineId: string | undefined,
+    errors: FieldError[],
+  ): Promise<Pick<ServicePlan, 'agreementLineId' | 'lineRuleId'>> {
+    if (lineId) {
+      if (!agreement.lines.some((line) => line.id === lineId))
+        errors.push({ field: 'agreementLineId', message: `Agreement ${agreement.id} has no line ${lineId}` });
+      return { agreementLineId: lineId };
+    }
+    const chosen = lineChosenBy(await this.deps.rules.all(agreement.tenantId), agreement.lines);
+    return chosen ? { agreementLineId: chosen.line.id, lineRuleId: chosen.rule.id } : {};
+  }
+
+  private async activeAgreement(tenantId: string, agreementId: string): Promise<AgreementView> {
+    const agreement = await this.deps.agreements.get(tenantId, agreementId);
+    if (!agreement)
+      throw new ValidationError('The service plan cannot be saved', [
+        { field: 'agreementId', message: `No agreement ${agreementId}` },
+      ]);
+    if (agreement.status !== 'active')
+      throw new ConflictError(
+        `Agreement ${agreementId} is ${agreement.status}: plans belong to active agreements`,
+        {
+          agreementStatus: agreement.status,
+        },
+      );
+    return agreement;
+  }
+
+  private async load(tenantId: string, id: string): Promise<ServicePlan> {
+    const plan = await this.deps.plans.get(tenantId, id);
+    if (!plan) throw new NotFoundError('ServicePlan', id);
+    return plan;
+  }
+
+  private event(type: ServicePlanEventType, plan: ServicePlan, actor: Actor) {
+    return servicePlanEvent(type, plan, {
+      id: this.context.ids.next(),
+      occurredAt: this.now(),
+      actorId: actorIdOf(actor),
+    });
+  }
+
+  private now(): string {
+    return this.context.clock.now().toISOString();
+  }
+}
+
+const pick = (plan: ServicePlan): Pick<ServicePlan, 'agreementLineId' | 'lineRuleId'> => ({
+  ...(plan.agreementLineId ? { agreementLineId: plan.agreementLineId } : {}),
+  ...(plan.lineRuleId ? { lineRuleId: plan.lineRuleId } : {}),
+});
