@@ -56,6 +56,32 @@ async function serveBucketFile(
   res.end(body);
 }
 
+const CLOCK_PATH = '/local/clock';
+
+/** Moves the local clock to `now` (never back) and answers what fired: how `npm run plans:tick` works. */
+async function moveClock(
+  req: IncomingMessage,
+  res: ServerResponse,
+  clock: { advanceTo(date: Date): Promise<string[]>; now(): Date },
+) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let now: Date | undefined;
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { now?: unknown };
+    if (typeof body.now === 'string' && !Number.isNaN(Date.parse(body.now))) now = new Date(body.now);
+  } catch {
+    // Answered below as a body without a time.
+  }
+  if (!now) return send(res, gatewayError(400, 'Expected a JSON body {"now": "<ISO time>"}'));
+  const fired = await clock.advanceTo(now);
+  return send(res, {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ now: clock.now().toISOString(), fired }),
+  });
+}
+
 /** Routes with fewer path parameters first, so `/devices/lookup` wins over `/devices/{id}` as in API Gateway. */
 function compile(functions: Record<string, ApiFunction>): CompiledRoute[] {
   const routes = Object.entries(functions).flatMap(([functionName, fn]) =>
@@ -90,6 +116,8 @@ export async function startApiServer(options: {
   functions?: Record<string, ApiFunction>;
   /** What a presigned S3 link downloads in AWS: files served under `/local/mail-bucket/<key>`. */
   bucket?: { get(key: string): Promise<Uint8Array | undefined> };
+  /** `POST /local/clock {"now": ISO}` moves the one clock forward and fires what is due by then. */
+  clock?: { advanceTo(date: Date): Promise<string[]>; now(): Date };
 }): Promise<{ url: string; server: Server }> {
   const routes = compile(options.functions ?? API_FUNCTIONS);
   const handlers = new Map<string, Promise<Handler>>();
@@ -143,6 +171,9 @@ export async function startApiServer(options: {
     const method = (req.method ?? 'GET').toUpperCase();
     if (options.bucket && method === 'GET' && url.pathname.startsWith(BUCKET_PATH)) {
       return serveBucketFile(res, options.bucket, url);
+    }
+    if (options.clock && method === 'POST' && url.pathname === CLOCK_PATH) {
+      return moveClock(req, res, options.clock);
     }
     const candidates = routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))

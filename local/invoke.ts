@@ -8,10 +8,12 @@ import { API_FUNCTIONS } from '../functions/handlers/api/api-functions';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { createAgreementGenerator } from '../functions/handlers/events/agreement-generator';
 import { createAgreementProductsHandler } from '../functions/handlers/events/agreement-products';
+import { createAgreementEndHandler } from '../functions/handlers/events/service-plan-agreement-end';
 import { createWorkOrderMailer } from '../functions/handlers/events/work-order-mailer';
 import { createInboundMailHandler } from '../functions/handlers/mail/inbound-mail';
 import { sesMailEvent } from '../functions/handlers/mail/ses-event';
 import { createAgreementExpiryHandler } from '../functions/handlers/schedules/agreement-expiry';
+import { createPlanGeneratorHandler } from '../functions/handlers/schedules/service-plan-generator';
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createConsumptionStepsHandler } from '../functions/handlers/workflows/consumption-steps';
@@ -60,6 +62,10 @@ const functions: Record<string, () => Promise<Handler>> = {
   'agreement-expiry': async () => createAgreementExpiryHandler(local().app.agreements.agreements) as Handler,
   'agreement-products': async () =>
     createAgreementProductsHandler(local().app.consumption.agreementProducts) as Handler,
+  'service-plan-generator': async () =>
+    createPlanGeneratorHandler(local().app.servicePlans.generator, local().app.ports.clock) as Handler,
+  'service-plan-agreement-end': async () =>
+    createAgreementEndHandler(local().app.servicePlans.plans) as Handler,
   // One step of a confirmation, as the state machine calls it (events/sfn/).
   'consumption-steps': async () => createConsumptionStepsHandler(local().app.consumption.steps) as Handler,
   // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.

@@ -13,6 +13,7 @@ import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
 import { subscribeSceneIndexer } from './scene-indexer';
+import { wireServicePlanFunctions } from './service-plans';
 
 /**
  * `npm start`: the whole product on this machine. DynamoDB Local (persisted
@@ -75,6 +76,7 @@ async function main() {
     subscribeWorkOrderMailer(bus, local.app, logger);
     wireAgreementFunctions(bus, local.scheduler, local.app, logger);
     subscribeAgreementProducts(bus, local.app, logger);
+    wireServicePlanFunctions(bus, local.scheduler, local.app, logger);
     stops.push(() => local.consumption.machine.stop());
     // Locally no write outlives a few seconds: a short grace is as safe as AWS's minute.
     subscribeSceneIndexer(bus, local.app.ports, logger, { graceMs: 2_000 });
@@ -86,6 +88,7 @@ async function main() {
       port: LOCAL_DEFAULTS.apiPort,
       secret: devSecret(),
       bucket: local.mailFolder,
+      clock: { advanceTo: (date) => local.scheduler.advanceTo(date), now: () => local.clock.now() },
     });
     stops.push(() => new Promise((resolve) => api.server.close(resolve)));
     const smtp = await startLocalMailIntake(local, {
@@ -108,7 +111,7 @@ Field service backend, running locally
   Outbox (mail)  ${local.outbox.dir}   (one .eml per mail sent)
   Scheduler      ${join(STATE_DIR, 'schedules.json')}
   State machine  consumption-billing on the local interpreter (executions in memory: a restart ends waiting ones)
-  Clock          ${local.clock.now().toISOString()}   (npm start -- --now <ISO> moves it, for the domain and the scheduler alike)
+  Clock          ${local.clock.now().toISOString()}   (npm start -- --now <ISO> sets it, npm run plans:tick -- --now <ISO> moves it while running)
 
 Get a token:   npm run token -- --tenant demo --user u-admin --role crm-admin
 Load demo data: npm run seed

@@ -6,12 +6,32 @@ import { FUNCTION_ENV } from '../config/function-environment';
 import type { AsyncFunction } from './async-function';
 import type { ServiceFunction } from './service-function';
 
-/** What a group's schedules invoke, and the settings that tell the scheduling function where. */
+/**
+ * What a group's schedules invoke, and the settings that tell the scheduling
+ * function where: the group and role, the target and its DLQ. One-time
+ * schedules are created and deleted; a plan's one schedule is also moved.
+ */
 const SCHEDULE_TARGETS = {
-  reminder: { arn: FUNCTION_ENV.REMINDER_TARGET_ARN, deadLetter: FUNCTION_ENV.REMINDER_DLQ_ARN },
+  reminder: {
+    group: FUNCTION_ENV.SCHEDULE_GROUP,
+    role: FUNCTION_ENV.SCHEDULER_ROLE_ARN,
+    arn: FUNCTION_ENV.REMINDER_TARGET_ARN,
+    deadLetter: FUNCTION_ENV.REMINDER_DLQ_ARN,
+    actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+  },
   'agreement-expiry': {
+    group: FUNCTION_ENV.SCHEDULE_GROUP,
+    role: FUNCTION_ENV.SCHEDULER_ROLE_ARN,
     arn: FUNCTION_ENV.AGREEMENT_EXPIRY_TARGET_ARN,
     deadLetter: FUNCTION_ENV.AGREEMENT_EXPIRY_DLQ_ARN,
+    actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+  },
+  'service-plan-generator': {
+    group: FUNCTION_ENV.PLAN_SCHEDULE_GROUP,
+    role: FUNCTION_ENV.PLAN_SCHEDULER_ROLE_ARN,
+    arn: FUNCTION_ENV.PLAN_GENERATOR_TARGET_ARN,
+    deadLetter: FUNCTION_ENV.PLAN_GENERATOR_DLQ_ARN,
+    actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
   },
 } as const;
 export type ScheduleTargetKind = keyof typeof SCHEDULE_TARGETS;
@@ -53,8 +73,8 @@ export class ScheduleGroup extends Construct {
    * Lets `fromFunction` create and delete schedules in this group that invoke
    * `target` (unqualified: schedules follow $LATEST) and dead-letter into the
    * target's queue, and tells it the group, target, role and queue through the
-   * environment (SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, and the target's ARN and
-   * queue under the names of its kind, e.g. REMINDER_TARGET_ARN, REMINDER_DLQ_ARN).
+   * environment, under the names of its kind (e.g. SCHEDULE_GROUP,
+   * SCHEDULER_ROLE_ARN, REMINDER_TARGET_ARN, REMINDER_DLQ_ARN).
    */
   allowScheduling(fromFunction: ServiceFunction, target: AsyncFunction, kind: ScheduleTargetKind): void {
     const settings = SCHEDULE_TARGETS[kind];
@@ -67,15 +87,12 @@ export class ScheduleGroup extends Construct {
     target.deadLetterQueue.grantSendMessages(this.role);
 
     fromFunction.function
-      .addEnvironment(FUNCTION_ENV.SCHEDULE_GROUP, this.group.ref)
+      .addEnvironment(settings.group, this.group.ref)
       .addEnvironment(settings.arn, target.function.functionArn)
-      .addEnvironment(FUNCTION_ENV.SCHEDULER_ROLE_ARN, this.role.roleArn)
+      .addEnvironment(settings.role, this.role.roleArn)
       .addEnvironment(settings.deadLetter, target.deadLetterQueue.queueArn);
     fromFunction.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [this.schedulesArn],
-      }),
+      new iam.PolicyStatement({ actions: [...settings.actions], resources: [this.schedulesArn] }),
     );
     fromFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -90,8 +107,8 @@ export class ScheduleGroup extends Construct {
     Validations.of(policy.node.defaultChild ?? policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${groupLogicalId}>/*]`,
       reason:
-        'Each reminder or agreement gets its own one-time schedule named after its id, so CreateSchedule and ' +
-        'DeleteSchedule are granted on the schedules of one schedule group only (schedule/<group>/*); ' +
+        'Each reminder, agreement or service plan gets its own schedule named after its id, so the schedule ' +
+        'actions are granted on the schedules of one schedule group only (schedule/<group>/*); ' +
         'schedule names are not known when the policy is written.',
     });
   }

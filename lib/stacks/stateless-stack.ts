@@ -26,6 +26,7 @@ import { ServiceApi } from '../constructs/http-api';
 import { InboundMail } from '../constructs/inbound-mail';
 import { type AgreementResources, createAgreements } from './agreements';
 import { type ConsumptionResources, createConsumption } from './consumption';
+import { createServicePlans, type ServicePlanResources } from './service-plans';
 import { DeployedLogicalIds } from './deployed-logical-ids';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
 import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
@@ -78,6 +79,7 @@ export class StatelessStack extends Stack {
   readonly workOrderActions: WorkOrderActionResources;
   readonly agreements: AgreementResources;
   readonly consumption: ConsumptionResources;
+  readonly servicePlans: ServicePlanResources;
   /** Only where `settings.sesReceiving`. */
   readonly inboundMail: InboundMail | undefined;
 
@@ -132,6 +134,11 @@ export class StatelessStack extends Stack {
       schedules: this.workOrderActions.reminderSchedules,
     });
     this.consumption = createConsumption(this, { api: this.api, eventBus: this.eventBus, ...stateful });
+    this.servicePlans = createServicePlans(this, {
+      api: this.api,
+      eventBus: this.eventBus,
+      table: stateful.table,
+    });
     this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

@@ -15,6 +15,7 @@ import type { LocalEventBus } from '../bus/local-bus';
 import { type LocalConsumptionWorkflow, localConsumptionWorkflow } from '../consumption';
 import {
   LocalAgreementExpiryScheduler,
+  LocalPlanScheduler,
   LocalReminderScheduler,
   MovableClock,
 } from '../scheduler/local-scheduler';
@@ -106,6 +107,7 @@ export function localApplication(options: {
       mail: outbox,
       reminders: scheduler,
       agreementExpiry: new LocalAgreementExpiryScheduler(scheduler),
+      planSchedules: new LocalPlanScheduler(scheduler),
       mailBucket: mailFolder,
       replyTokens,
       mailFrom: process.env.MAIL_FROM ?? LOCAL_MAIL_FROM,
