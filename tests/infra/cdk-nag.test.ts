@@ -24,6 +24,7 @@ const REVIEWED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*]',
   'AwsSolutions-IAM5[Resource::<InboundMailActivationOnEventFunction4182FEBC.Arn>:*]',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderSchedules>/*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ServicePlanSchedules>/*]',
   // The inbound handler's mail bucket prefixes; the bucket's ARN is imported from the region's stateful stack.
   ...TEST_REGIONS.flatMap((region) =>
     [`inbound/${region}/*`, 'attachments/*'].map(

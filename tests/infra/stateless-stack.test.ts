@@ -320,8 +320,9 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
       const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
 
       // One per asynchronous function: outbox publisher, identity provisioner, scene indexer, mailer,
-      // reminder, agreement generator, agreement products, agreement expiry, inbound mail.
-      expect(Object.keys(queues)).toHaveLength(9);
+      // reminder, agreement generator, agreement products, agreement expiry, inbound mail, plan generator,
+      // plan agreement end.
+      expect(Object.keys(queues)).toHaveLength(11);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);

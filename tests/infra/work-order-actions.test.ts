@@ -116,8 +116,12 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
   });
 
   describe('reminders', () => {
-    it('have one schedule group per stack', () => {
-      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    it("have one schedule group per stack, apart from the service plans' group", () => {
+      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 2);
+      const { stateless } = pair;
+      expect(stateless.getLogicalId(stateless.workOrderActions.reminderSchedules.group)).not.toBe(
+        stateless.getLogicalId(stateless.servicePlans.schedules.group),
+      );
     });
 
     it('fire a reminder function that dead-letters failed runs and is alarmed', () => {
@@ -245,9 +249,9 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       ]);
     });
 
-    it('are, with the agreements API function, the only API functions with Scheduler or PassRole rights', () => {
+    it('are, with the agreements and service-plans API functions, the only API functions with Scheduler or PassRole rights', () => {
       for (const [name, fn] of pair.stateless.api.functions) {
-        if (name === 'work-order-actions' || name === 'agreements') continue;
+        if (name === 'work-order-actions' || name === 'agreements' || name === 'service-plans') continue;
         const actions = statementsOfRole(logicalId(pair.stateless, fn.role)).flatMap(actionsOf);
         expect(
           actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
@@ -260,7 +264,7 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       const policies = Object.entries(template.toJSON().Resources as Record<string, CfnResource>).filter(
         ([, resource]) =>
           (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).some((rule) =>
-            rule.id.includes(':scheduler:'),
+            rule.id.includes(':schedule/<ReminderSchedules>/'),
           ),
       );
 
@@ -272,12 +276,12 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
         ].sort(),
       );
       const rule = policies[0]?.[1].Metadata?.cdk_nag?.rules_to_suppress?.find((r) =>
-        r.id.includes(':scheduler:'),
+        r.id.includes(':schedule/<ReminderSchedules>/'),
       );
       expect(rule?.id).toBe(
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ReminderSchedules>/*]',
       );
-      expect(rule?.reason).toMatch(/one-time schedule/);
+      expect(rule?.reason).toMatch(/its own schedule named after its id/);
     });
   });
 });
