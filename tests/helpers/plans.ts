@@ -1,0 +1,134 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
+import { createPlanGeneratorHandler } from '../../functions/handlers/schedules/service-plan-generator';
+import {
+  LocalAgreementExpiryScheduler,
+  LocalPlanScheduler,
+  LocalScheduler,
+  MovableClock,
+  PLAN_GENERATOR_TARGET,
+} from '../../local/scheduler/local-scheduler';
+import { startTestApi, type TestApi } from './api';
+import { quiet, userPrincipal } from './consumption';
+
+export type Body = Record<string, unknown> & { id: string; version: number };
+
+/**
+ * Service plans on the real API and DynamoDB Local, with the local scheduler
+ * on an injected clock: `tick(to)` moves the clock and runs every plan whose
+ * schedule is due, as EventBridge Scheduler would invoke the generator.
+ */
+export class PlanWorld {
+  admin = '';
+  manager = '';
+  accountId = '';
+  deviceId = '';
+  /** A recurring service (the plan's line) and a spare part (another line). */
+  serviceId = '';
+  partId = '';
+
+  private constructor(
+    readonly api: TestApi,
+    readonly clock: MovableClock,
+    readonly scheduler: LocalScheduler,
+    readonly tenantId: string,
+  ) {}
+
+  static async start(tenantId: string): Promise<PlanWorld> {
+    const clock = new MovableClock();
+    const scheduler = new LocalScheduler({ clock, onError: (error) => quiet.error('schedule failed', { error }) });
+    const api = await startTestApi({
+      clock,
+      planSchedules: new LocalPlanScheduler(scheduler),
+      agreementExpiry: new LocalAgreementExpiryScheduler(scheduler),
+    });
+    const generate = createPlanGeneratorHandler(api.app.servicePlans.generator, clock, quiet);
+    scheduler.target(PLAN_GENERATOR_TARGET, (input) => generate(input));
+    const world = new PlanWorld(api, clock, scheduler, tenantId);
+    await api.createTenant(tenantId);
+    await api.app.masterData.users.create(userPrincipal(tenantId, 'admin', 'crm-admin'), {
+      id: 'manager',
+      name: 'Mia Manager',
+      email: `mia@${tenantId}.example`,
+      roles: ['service-manager', 'service-staff'],
+    });
+    world.admin = api.token(tenantId, 'admin', 'crm-admin');
+    world.manager = api.token(tenantId, 'manager', 'service-manager', 'service-staff');
+    world.accountId = (await world.ok('POST', '/accounts', { name: 'Acme Heating' })).id;
+    world.deviceId = (
+      await world.ok('POST', '/devices', { accountId: world.accountId, serialNumber: `HP-${tenantId}`, name: 'Heat pump' })
+    ).id;
+    world.serviceId = (
+      await world.ok('POST', '/products', {
+        code: `MAINT-${tenantId}`,
+        name: 'Heat pump maintenance',
+        kind: 'service',
+        serviceType: 'recurring',
+        price: { amount: 12000, currency: 'EUR' },
+      })
+    ).id;
+    world.partId = (
+      await world.ok('POST', '/products', {
+        code: `FILTER-${tenantId}`,
+        name: 'Filter',
+        kind: 'spare-part',
+        price: { amount: 1500, currency: 'EUR' },
+      })
+    ).id;
+    return world;
+  }
+
+  /** A request as the admin (or `token`) that must succeed; its body. */
+  async ok(method: string, path: string, body?: unknown, token = this.admin): Promise<Body> {
+    const response = await this.api.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+    if (response.status >= 300)
+      throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body as Body;
+  }
+
+  /** An active agreement of the account (or its device) from `startDate` to `endDate`, with a service line and a part line. */
+  async agreement(startDate: string, endDate: string, subject: 'account' | 'device' = 'account'): Promise<Body> {
+    const draft = await this.ok('POST', '/service-agreements', {
+      name: `Maintenance ${startDate}`,
+      subject,
+      accountId: this.accountId,
+      ...(subject === 'device' ? { deviceId: this.deviceId } : {}),
+      startDate,
+      endDate,
+      coverage: 'partial',
+      lines: [
+        { productId: this.serviceId, quantity: 4, period: 'yearly', periods: 1, autoCreate: false },
+        { productId: this.partId, quantity: 10, autoCreate: false },
+      ],
+    });
+    return this.ok('POST', `/service-agreements/${draft.id}/activate`, { version: draft.version });
+  }
+
+  /** Moves the clock to `to` and runs every schedule due by then. */
+  tick(to: string): Promise<string[]> {
+    return this.scheduler.advanceTo(new Date(to));
+  }
+
+  /** Every work order of the tenant that a plan generated, read from the table itself. */
+  async planWorkOrders(planId: string): Promise<WorkOrder[]> {
+    const found: WorkOrder[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.api.table.client.send(
+        new ScanCommand({
+          TableName: this.api.table.tableName,
+          FilterExpression: 'entityType = :type AND servicePlan.planId = :plan',
+          ExpressionAttributeValues: { ':type': 'WorkOrder', ':plan': planId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...((page.Items ?? []) as WorkOrder[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found.sort((a, b) => (a.servicePlan?.occurrence ?? '').localeCompare(b.servicePlan?.occurrence ?? ''));
+  }
+
+  close(): Promise<void> {
+    return this.scheduler.stop().then(() => this.api.close());
+  }
+}
