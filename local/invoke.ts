@@ -13,8 +13,8 @@ import { createWorkOrderMailer } from '../functions/handlers/events/work-order-m
 import { createInboundMailHandler } from '../functions/handlers/mail/inbound-mail';
 import { sesMailEvent } from '../functions/handlers/mail/ses-event';
 import { createAgreementExpiryHandler } from '../functions/handlers/schedules/agreement-expiry';
-import { createPlanGeneratorHandler } from '../functions/handlers/schedules/service-plan-generator';
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
+import { createPlanGeneratorHandler } from '../functions/handlers/schedules/service-plan-generator';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
 import { createConsumptionStepsHandler } from '../functions/handlers/workflows/consumption-steps';
 import { createLogger } from '../functions/shared/logger';

@@ -26,8 +26,8 @@ import { ServiceApi } from '../constructs/http-api';
 import { InboundMail } from '../constructs/inbound-mail';
 import { type AgreementResources, createAgreements } from './agreements';
 import { type ConsumptionResources, createConsumption } from './consumption';
-import { createServicePlans, type ServicePlanResources } from './service-plans';
 import { DeployedLogicalIds } from './deployed-logical-ids';
+import { createServicePlans, type ServicePlanResources } from './service-plans';
 import { STATELESS_MOVED_PATHS } from './stateless-moved-paths';
 import { createWorkOrderActions, type WorkOrderActionResources } from './work-order-actions';
 

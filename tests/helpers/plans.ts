@@ -36,7 +36,10 @@ export class PlanWorld {
 
   static async start(tenantId: string): Promise<PlanWorld> {
     const clock = new MovableClock();
-    const scheduler = new LocalScheduler({ clock, onError: (error) => quiet.error('schedule failed', { error }) });
+    const scheduler = new LocalScheduler({
+      clock,
+      onError: (error) => quiet.error('schedule failed', { error }),
+    });
     const api = await startTestApi({
       clock,
       planSchedules: new LocalPlanScheduler(scheduler),
@@ -56,7 +59,11 @@ export class PlanWorld {
     world.manager = api.token(tenantId, 'manager', 'service-manager', 'service-staff');
     world.accountId = (await world.ok('POST', '/accounts', { name: 'Acme Heating' })).id;
     world.deviceId = (
-      await world.ok('POST', '/devices', { accountId: world.accountId, serialNumber: `HP-${tenantId}`, name: 'Heat pump' })
+      await world.ok('POST', '/devices', {
+        accountId: world.accountId,
+        serialNumber: `HP-${tenantId}`,
+        name: 'Heat pump',
+      })
     ).id;
     world.serviceId = (
       await world.ok('POST', '/products', {
@@ -87,7 +94,11 @@ export class PlanWorld {
   }
 
   /** An active agreement of the account (or its device) from `startDate` to `endDate`, with a service line and a part line. */
-  async agreement(startDate: string, endDate: string, subject: 'account' | 'device' = 'account'): Promise<Body> {
+  async agreement(
+    startDate: string,
+    endDate: string,
+    subject: 'account' | 'device' = 'account',
+  ): Promise<Body> {
     const draft = await this.ok('POST', '/service-agreements', {
       name: `Maintenance ${startDate}`,
       subject,
@@ -125,7 +136,9 @@ export class PlanWorld {
       found.push(...((page.Items ?? []) as WorkOrder[]));
       start = page.LastEvaluatedKey;
     } while (start);
-    return found.sort((a, b) => (a.servicePlan?.occurrence ?? '').localeCompare(b.servicePlan?.occurrence ?? ''));
+    return found.sort((a, b) =>
+      (a.servicePlan?.occurrence ?? '').localeCompare(b.servicePlan?.occurrence ?? ''),
+    );
   }
 
   close(): Promise<void> {

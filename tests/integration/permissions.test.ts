@@ -146,7 +146,11 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
       body: {
         name: 'Quarterly check',
         agreementId: draft.body.id,
-        recurrence: { rrule: 'FREQ=MONTHLY;INTERVAL=3', timeZone: 'Europe/Berlin', start: '2027-01-04T09:00' },
+        recurrence: {
+          rrule: 'FREQ=MONTHLY;INTERVAL=3',
+          timeZone: 'Europe/Berlin',
+          start: '2027-01-04T09:00',
+        },
       },
     };
   },

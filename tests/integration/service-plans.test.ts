@@ -51,7 +51,12 @@ describe('a quarterly plan under an agreement', () => {
 
   it('forecasts the four occurrences of the year with when each is created, creating nothing', async () => {
     const forecast = await world.ok('GET', `/service-plans/${plan.id}/forecast?count=10`);
-    const occurrences = forecast.occurrences as { date: string; at: string; generateAt: string; state: string }[];
+    const occurrences = forecast.occurrences as {
+      date: string;
+      at: string;
+      generateAt: string;
+      state: string;
+    }[];
     expect(occurrences.map((o) => [o.date, o.at, o.generateAt])).toEqual([
       // 09:00 in Berlin: CET (UTC+1) in winter, CEST (UTC+2) from the end of March.
       ['2027-01-01', '2027-01-01T08:00:00.000Z', '2026-12-18T08:00:00.000Z'],
@@ -115,7 +120,9 @@ describe('a quarterly plan under an agreement', () => {
     ]);
     expect(new Set(orders.map((o) => o.number)).size).toBe(4);
     const listed = await world.ok('GET', `/service-plans/${plan.id}/occurrences`);
-    expect((listed.items as { workOrderId: string }[]).map((o) => o.workOrderId)).toEqual(orders.map((o) => o.id));
+    expect((listed.items as { workOrderId: string }[]).map((o) => o.workOrderId)).toEqual(
+      orders.map((o) => o.id),
+    );
     expect(world.scheduler.list().filter((s) => s.name === `service-plan-${plan.id}`)).toEqual([]);
   });
 });

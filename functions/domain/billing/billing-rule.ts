@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
+import { SERVICE_PRODUCT_SOURCES, type ServiceProductSource } from '../consumption/service-product';
 import type { Entity } from '../shared/entity';
 import type { MasterDataRules } from '../shared/master-data-service';
 import { applyChanges, partial } from '../shared/partial';
 import { entityFields, expectedVersion, identifier, text } from '../shared/schema';
-import { SERVICE_PRODUCT_SOURCES, type ServiceProductSource } from '../consumption/service-product';
 import { CHANNELS, PRIORITIES, type WorkOrder } from '../work-orders/work-order';
 
 const list = <T extends z.ZodMiniType>(item: T) =>

@@ -61,7 +61,7 @@ export class PlanGenerator {
   async run(due: PlanDue, options: { deadline?: Date } = {}): Promise<GenerationReport> {
     const report: GenerationReport = { planId: due.planId, outcome: 'generated', generated: [], existing: 0 };
     const plan = await this.deps.plans.get(due.tenantId, due.planId);
-    if (!plan || plan.status !== 'active') {
+    if (plan?.status !== 'active') {
       await this.deps.scheduler.remove({ tenantId: due.tenantId, id: due.planId });
       return { ...report, outcome: plan ? 'ended' : 'no-plan' };
     }

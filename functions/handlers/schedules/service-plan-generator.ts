@@ -1,4 +1,5 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { EventBridgePlanScheduler, planScheduleTarget } from '../../adapters/scheduler/service-plans';
 import { fromEnvironment } from '../../composition/environment';
@@ -58,15 +59,24 @@ export function createPlanGeneratorHandler(
   );
 }
 
-export const handler = builtOnFirstCall(() =>
+/** The generator's own ARN, from its first invocation: its schedules invoke it. */
+let ownArn: string | undefined;
+
+const generatorHandler = builtOnFirstCall(() =>
   createPlanGeneratorHandler(
     fromEnvironment(servicePlanServices, (config) => ({
       planSchedules: new EventBridgePlanScheduler(
         new SchedulerClient({}),
-        () => planScheduleTarget(config),
+        () => planScheduleTarget(config, ownArn),
         systemClock,
       ),
     })).generator,
     systemClock,
   ),
 );
+
+export const handler = (event: unknown, context: Context) => {
+  // Unqualified, as the schedule names it: the ARN of $LATEST.
+  ownArn ??= context.invokedFunctionArn.split(':').slice(0, 7).join(':');
+  return generatorHandler(event, context);
+};

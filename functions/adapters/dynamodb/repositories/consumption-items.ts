@@ -1,6 +1,5 @@
 import { ConflictError } from '../../../domain/shared/errors';
 import type { ServiceRecord } from '../../../domain/work-orders/service-record';
-import { keys } from '../keys';
 import type { Transaction } from '../transaction';
 import { recordItem } from './work-orders';
 
