@@ -16,6 +16,7 @@ import { createAgreementExpiryHandler } from '../functions/handlers/schedules/ag
 import { createReminderHandler } from '../functions/handlers/schedules/reminder';
 import { createPlanGeneratorHandler } from '../functions/handlers/schedules/service-plan-generator';
 import { createOutboxPublisher } from '../functions/handlers/streams/outbox-publisher';
+import { createPlanSchedulesHandler } from '../functions/handlers/streams/plan-schedules';
 import { createConsumptionStepsHandler } from '../functions/handlers/workflows/consumption-steps';
 import { createLogger } from '../functions/shared/logger';
 import { LocalEventBus } from './bus/local-bus';
@@ -64,8 +65,9 @@ const functions: Record<string, () => Promise<Handler>> = {
     createAgreementProductsHandler(local().app.consumption.agreementProducts) as Handler,
   'service-plan-generator': async () =>
     createPlanGeneratorHandler(local().app.servicePlans.generator, local().app.ports.clock) as Handler,
+  'plan-schedules': async () => createPlanSchedulesHandler(local().app.servicePlans.schedules) as Handler,
   'service-plan-agreement-end': async () =>
-    createAgreementEndHandler(local().app.servicePlans.plans) as Handler,
+    createAgreementEndHandler(local().app.servicePlans.ending) as Handler,
   // One step of a confirmation, as the state machine calls it (events/sfn/).
   'consumption-steps': async () => createConsumptionStepsHandler(local().app.consumption.steps) as Handler,
   // The raw mail an SES event names is read from the local mail bucket; events/ses/ keeps one beside each event.

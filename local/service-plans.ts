@@ -2,8 +2,10 @@ import type { Application } from '../functions/composition/application';
 import { EVENT_FUNCTIONS } from '../functions/handlers/event-functions';
 import { createAgreementEndHandler } from '../functions/handlers/events/service-plan-agreement-end';
 import { createPlanGeneratorHandler } from '../functions/handlers/schedules/service-plan-generator';
+import { createPlanSchedulesHandler } from '../functions/handlers/streams/plan-schedules';
 import type { FunctionLogger } from '../functions/shared/logger';
 import type { LocalEventBus } from './bus/local-bus';
+import { LocalStreamPoller } from './bus/stream-poller';
 import { asEventBridgeEvent } from './mail/work-order-actions';
 import { type LocalScheduler, PLAN_GENERATOR_TARGET } from './scheduler/local-scheduler';
 
@@ -20,7 +22,7 @@ export function wireServicePlanFunctions(
 ): void {
   const generate = createPlanGeneratorHandler(app.servicePlans.generator, app.ports.clock, logger);
   scheduler.target(PLAN_GENERATOR_TARGET, (input) => generate(input));
-  const ended = createAgreementEndHandler(app.servicePlans.plans, logger);
+  const ended = createAgreementEndHandler(app.servicePlans.ending, logger);
   const { source, types } = EVENT_FUNCTIONS['service-plan-agreement-end'].events;
   for (const type of types) {
     bus.subscribe({ source, type }, async (event) => {
@@ -29,4 +31,25 @@ export function wireServicePlanFunctions(
       );
     });
   }
+}
+
+/**
+ * The plans' schedule keeper locally, as in AWS: a second reader of the
+ * table's stream that moves each plan's schedule on the local scheduler to
+ * the next run its progress names.
+ */
+export async function startPlanScheduleKeeper(
+  endpoint: string,
+  tableName: string,
+  app: Application,
+  logger: FunctionLogger,
+  startAt: 'TRIM_HORIZON' | 'LATEST' = 'LATEST',
+): Promise<LocalStreamPoller> {
+  const handler = createPlanSchedulesHandler(app.servicePlans.schedules, logger);
+  const poller = new LocalStreamPoller(endpoint, tableName, (event) => handler(event), {
+    startAt,
+    onError: (error) => logger.error('plan schedule keeper poll failed', { error }),
+  });
+  await poller.start();
+  return poller;
 }

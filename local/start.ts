@@ -13,7 +13,7 @@ import { startLocalMailIntake } from './mail/inbound';
 import { localApplication, nowFromArgs, subscribeWorkOrderMailer } from './mail/work-order-actions';
 import { LOCAL_DEFAULTS, STATE_DIR } from './paths';
 import { subscribeSceneIndexer } from './scene-indexer';
-import { wireServicePlanFunctions } from './service-plans';
+import { startPlanScheduleKeeper, wireServicePlanFunctions } from './service-plans';
 
 /**
  * `npm start`: the whole product on this machine. DynamoDB Local (persisted
@@ -77,6 +77,8 @@ async function main() {
     wireAgreementFunctions(bus, local.scheduler, local.app, logger);
     subscribeAgreementProducts(bus, local.app, logger);
     wireServicePlanFunctions(bus, local.scheduler, local.app, logger);
+    const keeper = await startPlanScheduleKeeper(dynamo.endpoint, tableName, local.app, logger);
+    stops.push(() => keeper.stop());
     stops.push(() => local.consumption.machine.stop());
     // Locally no write outlives a few seconds: a short grace is as safe as AWS's minute.
     subscribeSceneIndexer(bus, local.app.ports, logger, { graceMs: 2_000 });

@@ -5,7 +5,7 @@ import { agreementProducts, consumptionServices, consumptionSteps } from './cons
 import { mailIntakeServices } from './mail-intake';
 import { idempotencyStore, masterDataRepositories, masterDataServices } from './master-data';
 import type { Ports } from './ports';
-import { servicePlanServices } from './service-plans';
+import { planSchedules, servicePlanEnding, servicePlanGenerator, servicePlanServices } from './service-plans';
 import { workOrderTransfer } from './work-order-transfer';
 import type { WorkOrderApplication } from './work-orders';
 import { workOrderActionServices, workOrderMailer, workOrderServices } from './work-orders';
@@ -40,7 +40,14 @@ export function compose(ports: Ports) {
     steps: consumptionSteps(ports, repositories()),
     agreementProducts: agreementProducts(ports, repositories()),
   }));
-  const servicePlans = once(() => servicePlanServices(ports, repositories()));
+  const servicePlans = once(() => ({
+    ...servicePlanServices(ports, repositories()),
+    generator: servicePlanGenerator(ports, repositories()),
+    ending: servicePlanEnding(ports),
+    get schedules() {
+      return planSchedules(ports);
+    },
+  }));
   const idempotency = once(() => idempotencyStore(ports));
   return {
     ports,

@@ -3,60 +3,68 @@ import { PlanRuleRepository } from '../adapters/dynamodb/repositories/plan-rules
 import { DynamoServicePlanRepository } from '../adapters/dynamodb/repositories/service-plans';
 import { WorkOrderTypeRepository } from '../adapters/dynamodb/repositories/work-order-setup';
 import { PlanGenerator } from '../domain/service-plans/generate-plan';
+import { PlanEnding } from '../domain/service-plans/plan-ending';
 import { planRuleRules } from '../domain/service-plans/plan-rule';
+import { PlanSchedules } from '../domain/service-plans/plan-schedules';
 import { ServicePlanService } from '../domain/service-plans/plan-service';
-import type { PlanScheduler } from '../domain/service-plans/ports';
 import { MasterDataService } from '../domain/shared/master-data-service';
+import { createWorkOrder } from '../domain/work-orders/create-work-order';
 import { type MasterDataRepositories, masterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';
-import { workOrderUseCases } from './work-orders';
+import { workOrderContext } from './work-orders';
 
-/**
- * Service plans, their plan rules and the generator of their work orders.
- * The schedule port is asked for when a plan is saved or run, so a function
- * that only reads plans is built without it.
- */
+const planRepository = (ports: Ports) => new DynamoServicePlanRepository(ports.table, ports.clock);
+
+/** Service plans and the plan rules that choose their agreement line. */
 export function servicePlanServices(
   ports: Ports,
   master: MasterDataRepositories = masterDataRepositories(ports),
 ) {
-  const plans = new DynamoServicePlanRepository(ports.table, ports.clock);
   const rules = new PlanRuleRepository(ports.table, ports.clock);
-  const agreements = new DynamoAgreementRepository(ports.table, ports.clock);
-  const scheduler: PlanScheduler = {
-    schedule: (plan, at) => requirePort(ports, 'planSchedules').schedule(plan, at),
-    remove: (plan) => requirePort(ports, 'planSchedules').remove(plan),
-  };
-  let generator: PlanGenerator | undefined;
   return {
     plans: new ServicePlanService(
       {
-        plans,
+        plans: planRepository(ports),
         rules,
-        agreements,
+        agreements: new DynamoAgreementRepository(ports.table, ports.clock),
         devices: master.devices,
         users: master.users,
         types: new WorkOrderTypeRepository(ports.table, ports.clock),
-        scheduler,
       },
       ports,
     ),
     planRules: new MasterDataService(rules, planRuleRules, ports),
-    /** Built on first use: it carries the work-order use cases. */
-    get generator(): PlanGenerator {
-      generator ??= new PlanGenerator(
-        {
-          plans,
-          agreements,
-          products: master.products,
-          workOrders: workOrderUseCases(ports, master).workOrders,
-          scheduler,
-        },
-        ports,
-      );
-      return generator;
-    },
   };
 }
+
+/**
+ * The generator of the plans' work orders: the work-order context and the
+ * one use case it calls, so its function carries no other work-order use case.
+ */
+export function servicePlanGenerator(
+  ports: Ports,
+  master: MasterDataRepositories = masterDataRepositories(ports),
+): PlanGenerator {
+  const { context } = workOrderContext(ports, master);
+  return new PlanGenerator(
+    {
+      plans: planRepository(ports),
+      agreements: new DynamoAgreementRepository(ports.table, ports.clock),
+      products: master.products,
+      workOrders: {
+        create: (actor, input, claims, options) => createWorkOrder(context, actor, input, claims, options),
+      },
+    },
+    ports,
+  );
+}
+
+/** Ends the plans of agreements that expired or were terminated. */
+export const servicePlanEnding = (ports: Ports): PlanEnding =>
+  new PlanEnding({ plans: planRepository(ports) }, ports);
+
+/** Keeps each plan's schedule where its progress says: the only user of the schedule port. */
+export const planSchedules = (ports: Ports): PlanSchedules =>
+  new PlanSchedules(requirePort(ports, 'planSchedules'));
 
 export type ServicePlanServices = ReturnType<typeof servicePlanServices>;

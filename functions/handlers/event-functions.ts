@@ -41,7 +41,11 @@ export const EVENT_FUNCTIONS = {
   },
   'service-plan-generator': {
     entry: 'functions/handlers/schedules/service-plan-generator.ts',
-    trigger: 'EventBridge Scheduler (one schedule per service plan, moved to its next work order)',
+    trigger: 'EventBridge Scheduler (one schedule per service plan, at its next run)',
+  },
+  'plan-schedules': {
+    entry: 'functions/handlers/streams/plan-schedules.ts',
+    trigger: "the table stream (service plans' progress items): moves each plan's schedule to its next run",
   },
   'service-plan-agreement-end': {
     entry: 'functions/handlers/events/service-plan-agreement-end.ts',

@@ -25,7 +25,8 @@ export type BusinessMetric =
   | 'ConfirmationsReleased'
   | 'PlanOccurrencesGenerated'
   | 'PlanGenerationsFailed'
-  | 'ServicePlansEnded';
+  | 'ServicePlansEnded'
+  | 'PlanSchedulesMoved';
 
 /** Every service's namespace starts with this, e.g. `FieldService/work-order-mailer`. */
 export const METRICS_NAMESPACE_PREFIX = 'FieldService';

@@ -89,11 +89,8 @@ export class ScheduleGroup extends Construct {
     fromFunction.function
       .addEnvironment(settings.group, this.group.ref)
       .addEnvironment(settings.role, this.role.roleArn)
-      .addEnvironment(settings.deadLetter, target.deadLetterQueue.queueArn);
-    // A target that schedules itself (a plan's generator moving its schedule on) learns its own ARN from
-    // its invocation: naming it in its own environment would make the function depend on itself.
-    if (fromFunction !== target.serviceFunction)
-      fromFunction.function.addEnvironment(settings.arn, target.function.functionArn);
+      .addEnvironment(settings.deadLetter, target.deadLetterQueue.queueArn)
+      .addEnvironment(settings.arn, target.function.functionArn);
     fromFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: [...settings.actions], resources: [this.schedulesArn] }),
     );

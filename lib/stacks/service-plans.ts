@@ -1,10 +1,11 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { PLAN_PROGRESS_ENTITY_TYPE } from '../../functions/adapters/dynamodb/table-definition';
 import { EVENT_FUNCTIONS } from '../../functions/handlers/event-functions';
 import { GENERATOR_BUDGET_SECONDS } from '../../functions/handlers/schedules/service-plan-generator';
 import { AsyncFunction } from '../constructs/async-function';
 import type { DomainEventBus } from '../constructs/event-bus';
-import type { ServiceApi } from '../constructs/http-api';
 import { ScheduleGroup } from '../constructs/schedule-group';
 
 /** What runs outside the API for service plans. */
@@ -13,25 +14,29 @@ export interface ServicePlanResources {
   readonly schedules: ScheduleGroup;
   /** Invoked by each plan's schedule: creates the work orders that are due and moves the schedule on. */
   readonly generator: AsyncFunction;
+  /** Follows the plans' progress on the table stream and moves their schedules: the only one that may. */
+  readonly scheduleKeeper: AsyncFunction;
   /** Ends the plans of an agreement that expired or was terminated. */
   readonly agreementEnd: AsyncFunction;
 }
 
 export interface ServicePlansWiring {
-  readonly api: ServiceApi;
   readonly eventBus: DomainEventBus;
+  /** The table, with its stream. */
   readonly table: ITableV2;
 }
 
 /**
- * Service plans: saving a plan (the service-plans API function) creates or
- * moves its schedule in the plans' group; the schedule invokes the generator,
- * which creates what is due and moves the schedule to the next occurrence;
- * the end of an agreement ends its plans. Each function has its DLQ and alarm
- * through `AsyncFunction`; the scheduler's role may invoke the generator only.
+ * Service plans: every write of a plan's progress (a save, a run, an end)
+ * names its next run, and the schedule keeper, following the table stream,
+ * moves the plan's one schedule in the plans' group there (or removes it).
+ * The schedule invokes the generator, which creates what is due and names
+ * the next run; the end of an agreement ends its plans. Each function has its
+ * DLQ and alarm through `AsyncFunction`; the scheduler's role may invoke the
+ * generator only.
  */
 export function createServicePlans(stack: Stack, wiring: ServicePlansWiring): ServicePlanResources {
-  const { api, eventBus, table } = wiring;
+  const { eventBus, table } = wiring;
   const schedules = new ScheduleGroup(stack, 'ServicePlanSchedules');
   const generator = new AsyncFunction(stack, 'ServicePlanGenerator', {
     entry: EVENT_FUNCTIONS['service-plan-generator'].entry,
@@ -41,8 +46,32 @@ export function createServicePlans(stack: Stack, wiring: ServicePlansWiring): Se
     // A run hands over to a fresh one after its budget; the timeout leaves room for the page in hand.
     timeout: Duration.seconds(GENERATOR_BUDGET_SECONDS + 60),
   }).bindTable(table, 'readWrite');
-  schedules.allowScheduling(generator.serviceFunction, generator, 'service-plan-generator');
-  schedules.allowScheduling(api.function('service-plans'), generator, 'service-plan-generator');
+
+  // The only function that touches the plans' schedules: it follows their progress items on the stream.
+  const scheduleKeeper = new AsyncFunction(stack, 'PlanSchedules', {
+    entry: EVENT_FUNCTIONS['plan-schedules'].entry,
+    description: "Moves each service plan's schedule to the next run its progress names",
+    failureImpact:
+      'Plans run at their old time, or not at all, until their progress is written again (any save or run)',
+    invokedBy: 'stream',
+    timeout: Duration.seconds(30),
+  });
+  scheduleKeeper.consumeStream(table, {
+    batchSize: 50,
+    retryAttempts: 10,
+    maxRecordAge: Duration.hours(6),
+    // Only changes of a plan's progress (a removed one has only its old image).
+    filters: [
+      FilterCriteria.filter({
+        dynamodb: { NewImage: { entityType: { S: FilterRule.isEqual(PLAN_PROGRESS_ENTITY_TYPE) } } },
+      }),
+      FilterCriteria.filter({
+        eventName: FilterRule.isEqual('REMOVE'),
+        dynamodb: { OldImage: { entityType: { S: FilterRule.isEqual(PLAN_PROGRESS_ENTITY_TYPE) } } },
+      }),
+    ],
+  });
+  schedules.allowScheduling(scheduleKeeper.serviceFunction, generator, 'service-plan-generator');
 
   const agreementEnd = new AsyncFunction(stack, 'ServicePlanAgreementEnd', {
     entry: EVENT_FUNCTIONS['service-plan-agreement-end'].entry,
@@ -56,6 +85,5 @@ export function createServicePlans(stack: Stack, wiring: ServicePlansWiring): Se
     EVENT_FUNCTIONS['service-plan-agreement-end'].events,
     agreementEnd,
   );
-  schedules.allowScheduling(agreementEnd.serviceFunction, generator, 'service-plan-generator');
-  return { schedules, generator, agreementEnd };
+  return { schedules, generator, scheduleKeeper, agreementEnd };
 }

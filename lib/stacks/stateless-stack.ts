@@ -135,7 +135,6 @@ export class StatelessStack extends Stack {
     });
     this.consumption = createConsumption(this, { api: this.api, eventBus: this.eventBus, ...stateful });
     this.servicePlans = createServicePlans(this, {
-      api: this.api,
       eventBus: this.eventBus,
       table: stateful.table,
     });

@@ -57,6 +57,7 @@ export class LocalStreamPoller {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.idle = this.pollOnce()
+        .then(() => undefined)
         .catch((error: unknown) => this.options.onError?.(error))
         .finally(() => this.schedule());
     }, this.options.intervalMs ?? 100);
@@ -85,10 +86,11 @@ export class LocalStreamPoller {
     }
   }
 
-  /** One pass over every shard; exposed for tests that drive the poller themselves. */
-  async pollOnce(): Promise<void> {
-    if (this.running) return;
+  /** One pass over every shard; answers how many records it handed over. Exposed for tests that drive the poller. */
+  async pollOnce(): Promise<number> {
+    if (this.running) return 0;
     this.running = true;
+    let handed = 0;
     try {
       // Shards found after start are new: read them from their beginning.
       await this.discoverShards('TRIM_HORIZON');
@@ -99,6 +101,7 @@ export class LocalStreamPoller {
         );
         let next = NextShardIterator;
         if (Records.length > 0) {
+          handed += Records.length;
           const response = await this.handler({
             Records: Records.map(toLambdaRecord),
           } as DynamoDBStreamEvent);
@@ -117,9 +120,16 @@ export class LocalStreamPoller {
         }
         this.iterators.set(shardId, next);
       }
+      return handed;
     } finally {
       this.running = false;
     }
+  }
+
+  /** Polls until a pass finds nothing new: everything written before the call has been handled. */
+  async drain(): Promise<void> {
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((await this.pollOnce()) > 0);
   }
 }
 

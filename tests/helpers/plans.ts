@@ -1,6 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { GenerationReport } from '../../functions/domain/service-plans/generate-plan';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { createPlanGeneratorHandler } from '../../functions/handlers/schedules/service-plan-generator';
+import type { LocalStreamPoller } from '../../local/bus/stream-poller';
 import {
   LocalAgreementExpiryScheduler,
   LocalPlanScheduler,
@@ -8,6 +10,7 @@ import {
   MovableClock,
   PLAN_GENERATOR_TARGET,
 } from '../../local/scheduler/local-scheduler';
+import { startPlanScheduleKeeper } from '../../local/service-plans';
 import { startTestApi, type TestApi } from './api';
 import { quiet, userPrincipal } from './consumption';
 
@@ -15,8 +18,10 @@ export type Body = Record<string, unknown> & { id: string; version: number };
 
 /**
  * Service plans on the real API and DynamoDB Local, with the local scheduler
- * on an injected clock: `tick(to)` moves the clock and runs every plan whose
- * schedule is due, as EventBridge Scheduler would invoke the generator.
+ * on an injected clock and the schedule keeper reading the table's stream, as
+ * in AWS: `tick(to)` moves the clock and runs every plan whose schedule is
+ * due, as EventBridge Scheduler would invoke the generator, until the
+ * schedules have caught up with what the runs wrote.
  */
 export class PlanWorld {
   admin = '';
@@ -31,7 +36,10 @@ export class PlanWorld {
     readonly api: TestApi,
     readonly clock: MovableClock,
     readonly scheduler: LocalScheduler,
+    readonly keeper: LocalStreamPoller,
     readonly tenantId: string,
+    /** What every run its schedule started did, in order. */
+    readonly reports: GenerationReport[],
   ) {}
 
   static async start(tenantId: string): Promise<PlanWorld> {
@@ -46,8 +54,20 @@ export class PlanWorld {
       agreementExpiry: new LocalAgreementExpiryScheduler(scheduler),
     });
     const generate = createPlanGeneratorHandler(api.app.servicePlans.generator, clock, quiet);
-    scheduler.target(PLAN_GENERATOR_TARGET, (input) => generate(input));
-    const world = new PlanWorld(api, clock, scheduler, tenantId);
+    const reports: GenerationReport[] = [];
+    scheduler.target(PLAN_GENERATOR_TARGET, async (input) => {
+      const report = await generate(input);
+      reports.push(report);
+      return report;
+    });
+    const keeper = await startPlanScheduleKeeper(
+      api.table.endpoint,
+      api.table.tableName,
+      api.app,
+      quiet,
+      'TRIM_HORIZON',
+    );
+    const world = new PlanWorld(api, clock, scheduler, keeper, tenantId, reports);
     await api.createTenant(tenantId);
     await api.app.masterData.users.create(userPrincipal(tenantId, 'admin', 'crm-admin'), {
       id: 'manager',
@@ -115,9 +135,42 @@ export class PlanWorld {
     return this.ok('POST', `/service-agreements/${draft.id}/activate`, { version: draft.version });
   }
 
-  /** Moves the clock to `to` and runs every schedule due by then. */
-  tick(to: string): Promise<string[]> {
-    return this.scheduler.advanceTo(new Date(to));
+  /** Moves the clock to `to` and runs every schedule due by then, and what those runs make due, until none is. */
+  async tick(to: string): Promise<string[]> {
+    const fired: string[] = [];
+    await this.keeper.drain();
+    for (let round = 0; round < 100; round++) {
+      const names = await this.scheduler.advanceTo(new Date(to));
+      await this.keeper.drain();
+      if (names.length === 0) return fired;
+      fired.push(...names);
+    }
+    throw new Error(`Schedules still due after 100 rounds: ${fired.slice(-5).join(', ')}`);
+  }
+
+  /**
+   * `POST /service-plans/{id}/generate` (202), then the run it asks for, as
+   * its schedule fires it: what the runs of that plan did, taken together.
+   */
+  async generate(planId: string): Promise<GenerationReport> {
+    const asked = await this.api.request('POST', `/service-plans/${planId}/generate`, { token: this.admin });
+    if (asked.status !== 202) throw new Error(`generate → ${asked.status}: ${JSON.stringify(asked.body)}`);
+    const from = this.reports.length;
+    await this.tick(this.clock.now().toISOString());
+    const runs = this.reports.slice(from).filter((report) => report.planId === planId);
+    const last = runs.at(-1);
+    if (!last) throw new Error(`No run of plan ${planId} followed the request`);
+    return {
+      ...last,
+      generated: runs.flatMap((run) => run.generated),
+      existing: runs.reduce((n, r) => n + r.existing, 0),
+    };
+  }
+
+  /** The plans' pending schedules, once the keeper has caught up with every write so far. */
+  async schedules(): Promise<string[]> {
+    await this.keeper.drain();
+    return this.scheduler.list().map((schedule) => schedule.name);
   }
 
   /** Every work order of the tenant that a plan generated, read from the table itself. */
@@ -141,7 +194,9 @@ export class PlanWorld {
     );
   }
 
-  close(): Promise<void> {
-    return this.scheduler.stop().then(() => this.api.close());
+  async close(): Promise<void> {
+    await this.scheduler.stop();
+    await this.keeper.stop();
+    await this.api.close();
   }
 }

@@ -77,8 +77,8 @@ describe.each(TEST_REGIONS)('service plans in the stateless stack in %s', (regio
       });
   });
 
-  it('dead-letters failed generator and agreement-end runs, and alarms on the queues and the errors', () => {
-    const { generator, agreementEnd } = pair.stateless.servicePlans;
+  it('dead-letters failed generator, keeper and agreement-end runs, and alarms on the queues and the errors', () => {
+    const { generator, agreementEnd, scheduleKeeper } = pair.stateless.servicePlans;
     for (const fn of [generator, agreementEnd]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Handler: Match.anyValue(),
@@ -86,6 +86,8 @@ describe.each(TEST_REGIONS)('service plans in the stateless stack in %s', (regio
           TargetArn: { 'Fn::GetAtt': [logicalId(pair.stateless, fn.deadLetterQueue), 'Arn'] },
         },
       });
+    }
+    for (const fn of [generator, agreementEnd, scheduleKeeper]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [
@@ -102,32 +104,65 @@ describe.each(TEST_REGIONS)('service plans in the stateless stack in %s', (regio
     }
   });
 
-  it('tells the service-plans API function and the generator where plans are scheduled, and lets them move schedules there only', () => {
-    const { schedules, generator } = pair.stateless.servicePlans;
+  it("lets only the schedule keeper move the plans' schedules, in their group only, and tells it where", () => {
+    const { schedules, generator, scheduleKeeper } = pair.stateless.servicePlans;
     const group = { Ref: pair.stateless.getLogicalId(schedules.group) };
-    const generatorArn = { 'Fn::GetAtt': [logicalId(pair.stateless, generator.function), 'Arn'] };
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: 'API: service-plans',
+      Description: "Moves each service plan's schedule to the next run its progress names",
       Environment: {
         Variables: Match.objectLike({
           PLAN_SCHEDULE_GROUP: group,
-          PLAN_GENERATOR_TARGET_ARN: generatorArn,
+          PLAN_GENERATOR_TARGET_ARN: { 'Fn::GetAtt': [logicalId(pair.stateless, generator.function), 'Arn'] },
           PLAN_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(pair.stateless, schedules.role), 'Arn'] },
         }),
       },
     });
+    const scheduling = statementsOf(logicalId(pair.stateless, scheduleKeeper.role)).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('scheduler:')),
+    );
+    expect(scheduling.flatMap(actionsOf).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
+    for (const statement of scheduling)
+      expect(JSON.stringify(statement.Resource)).toContain(`schedule/",{"Ref":"${group.Ref}"},"/*`);
     const api = pair.stateless.api.functions.get('service-plans');
-    for (const role of [api?.role, generator.role]) {
-      const statements = statementsOf(logicalId(pair.stateless, role as NonNullable<typeof role>));
-      const scheduling = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('scheduler:')));
-      expect(scheduling.flatMap(actionsOf).sort()).toEqual([
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-        'scheduler:UpdateSchedule',
-      ]);
-      for (const statement of scheduling)
-        expect(JSON.stringify(statement.Resource)).toContain(`schedule/",{"Ref":"${group.Ref}"},"/*`);
+    for (const role of [api?.role, generator.role, pair.stateless.servicePlans.agreementEnd.role]) {
+      const actions = statementsOf(logicalId(pair.stateless, role as NonNullable<typeof role>)).flatMap(
+        actionsOf,
+      );
+      expect(actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole')).toEqual([]);
     }
+  });
+
+  it("reads only the plans' progress changes from the table stream, with its failures kept", () => {
+    const { scheduleKeeper } = pair.stateless.servicePlans;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(pair.stateless, scheduleKeeper.function) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(pair.stateless, scheduleKeeper.deadLetterQueue), 'Arn'] },
+        },
+      },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              dynamodb: { NewImage: { entityType: { S: ['ServicePlanProgress'] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['REMOVE'],
+              dynamodb: { OldImage: { entityType: { S: ['ServicePlanProgress'] } } },
+            }),
+          },
+        ],
+      },
+    });
   });
 
   it('ends the plans of an agreement that expired or was terminated, from the bus', () => {

@@ -269,9 +269,15 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
   });
 
   describe('outbox publisher', () => {
+    const outboxMapping = () =>
+      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (m) => m.Properties.FunctionName.Ref === fnLogicalId(pair.stateless.outboxPublisher),
+      );
+
     it('reads new outbox items from the table stream, bisecting and reporting failures, into a DLQ', () => {
       const dlq = logicalId(pair.stateless, pair.stateless.outboxPublisher.deadLetterQueue);
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // The outbox publisher and the plans' schedule keeper: the two readers a table stream serves well.
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnLogicalId(pair.stateless.outboxPublisher) },
         EventSourceArn: statefulAtt(pair.stateful.table, 'StreamArn'),
@@ -282,7 +288,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
         MaximumRecordAgeInSeconds: Match.anyValue(),
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
       });
-      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+      const mapping = outboxMapping();
       expect(mapping?.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(10_000);
       expect(mapping?.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(mapping?.Properties.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600);
@@ -290,7 +296,7 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
     });
 
     it('is invoked only for inserted outbox items (Lambda event filter)', () => {
-      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0];
+      const mapping = outboxMapping();
       const patterns = mapping?.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) =>
         JSON.parse(f.Pattern),
       );
@@ -321,8 +327,8 @@ describe.each(TEST_REGIONS)('stateless stack in %s', (region) => {
 
       // One per asynchronous function: outbox publisher, identity provisioner, scene indexer, mailer,
       // reminder, agreement generator, agreement products, agreement expiry, inbound mail, plan generator,
-      // plan agreement end.
-      expect(Object.keys(queues)).toHaveLength(11);
+      // plan schedule keeper, plan agreement end.
+      expect(Object.keys(queues)).toHaveLength(12);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
         const policy = queuePolicies.find((p) => p.Properties.Queues[0].Ref === id);

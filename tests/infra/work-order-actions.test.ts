@@ -249,9 +249,9 @@ describe.each(TEST_REGIONS)('work-order actions in the stateless stack in %s', (
       ]);
     });
 
-    it('are, with the agreements and service-plans API functions, the only API functions with Scheduler or PassRole rights', () => {
+    it('are, with the agreements API function, the only API functions with Scheduler or PassRole rights', () => {
       for (const [name, fn] of pair.stateless.api.functions) {
-        if (name === 'work-order-actions' || name === 'agreements' || name === 'service-plans') continue;
+        if (name === 'work-order-actions' || name === 'agreements') continue;
         const actions = statementsOfRole(logicalId(pair.stateless, fn.role)).flatMap(actionsOf);
         expect(
           actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),

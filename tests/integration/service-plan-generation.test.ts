@@ -34,7 +34,7 @@ describe('a plan whose line is chosen by the plan rules', () => {
     });
     expect(plan.lineRuleId).toEqual(expect.any(String));
 
-    const report = await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    const report = await world.generate(plan.id);
     expect(report).toMatchObject({ outcome: 'generated', generated: [{ date: '2027-01-05' }] });
     // The next, 2027-07-05, lies past the agreement's last day: nothing more is due, and the forecast says so.
     expect(report.nextDue).toBeUndefined();
@@ -114,7 +114,7 @@ describe('editing a plan mid-series', () => {
       },
       leadDays: 40,
     });
-    const generated = await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    const generated = await world.generate(plan.id);
     const before = (generated.generated as { date: string }[]).map((g) => g.date);
     expect(before.length).toBeGreaterThan(0);
 
@@ -139,7 +139,7 @@ describe('editing a plan mid-series', () => {
     expect(changes.removed.length + changes.moved.length).toBe(open1st);
     expect(changes.added.length + changes.moved.length).toBe(4);
 
-    await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    await world.generate(plan.id);
     const orders = await world.planWorkOrders(plan.id);
     const dates = orders.map((o) => o.servicePlan?.occurrence ?? '');
     expect(dates.filter((d) => d.endsWith('-01'))).toEqual(before);
@@ -177,7 +177,7 @@ describe('a plan that cannot make its work order', () => {
     });
     await world.ok('PATCH', '/users/leaver', { version: user.version, status: 'disabled' });
 
-    const failed = await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    const failed = await world.generate(plan.id);
     expect(failed).toMatchObject({ outcome: 'failed', generated: [] });
     const read = (await world.ok('GET', `/service-plans/${plan.id}`)) as Body & {
       progress: { lastError?: { message: string; date?: string } };
@@ -186,7 +186,7 @@ describe('a plan that cannot make its work order', () => {
     expect(await world.planWorkOrders(plan.id)).toEqual([]);
 
     await world.ok('PATCH', `/service-plans/${plan.id}`, { version: plan.version, template: {} });
-    const fixed = await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    const fixed = await world.generate(plan.id);
     expect((fixed.generated as unknown[]).length).toBe(1);
     const after = (await world.ok('GET', `/service-plans/${plan.id}`)) as Body & {
       progress: { lastError?: unknown };
@@ -210,8 +210,8 @@ describe('the end of the agreement', () => {
         start: `${dayOf(world.clock.now().getTime() + 60 * DAY)}T09:00`,
       },
     });
-    expect(world.scheduler.list().map((s) => s.name)).toContain(`service-plan-${plan.id}`);
-    const ended = createAgreementEndHandler(world.api.app.servicePlans.plans, quiet);
+    expect(await world.schedules()).toContain(`service-plan-${plan.id}`);
+    const ended = createAgreementEndHandler(world.api.app.servicePlans.ending, quiet);
     const event = {
       id: 'e-1',
       'detail-type': 'AgreementTerminated',
@@ -230,7 +230,10 @@ describe('the end of the agreement', () => {
       status: 'ended',
       endReason: 'agreement-terminated',
     });
-    expect(world.scheduler.list().map((s) => s.name)).not.toContain(`service-plan-${plan.id}`);
-    expect(await world.ok('POST', `/service-plans/${plan.id}/generate`)).toMatchObject({ outcome: 'ended' });
+    expect(await world.schedules()).not.toContain(`service-plan-${plan.id}`);
+    const asked = await world.api.request('POST', `/service-plans/${plan.id}/generate`, {
+      token: world.admin,
+    });
+    expect(asked.status).toBe(409);
   });
 });

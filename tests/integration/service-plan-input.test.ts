@@ -172,7 +172,7 @@ describe('reading, changing and deleting a plan', () => {
       body: { version: plan.version + 1, leadDays: 3 },
     });
     expect(stale.status).toBe(409);
-    expect(world.scheduler.list().map((s) => s.name)).toContain(`service-plan-${plan.id}`);
+    expect(await world.schedules()).toContain(`service-plan-${plan.id}`);
     const deleted = await world.api.request('DELETE', `/service-plans/${plan.id}?version=${plan.version}`, {
       token: world.admin,
     });
@@ -180,6 +180,6 @@ describe('reading, changing and deleting a plan', () => {
     expect((await world.api.request('GET', `/service-plans/${plan.id}`, { token: world.admin })).status).toBe(
       404,
     );
-    expect(world.scheduler.list().map((s) => s.name)).not.toContain(`service-plan-${plan.id}`);
+    expect(await world.schedules()).not.toContain(`service-plan-${plan.id}`);
   });
 });

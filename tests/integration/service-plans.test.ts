@@ -94,7 +94,7 @@ describe('a quarterly plan under an agreement', () => {
   });
 
   it('generates each occurrence once however often it runs: by hand, twice, and ten runs at once', async () => {
-    const again = await world.ok('POST', `/service-plans/${plan.id}/generate`);
+    const again = await world.generate(plan.id);
     expect(again).toMatchObject({ outcome: 'generated', generated: [], nextDue: { date: '2027-04-01' } });
 
     // The window of the second opens while ten runs race for it; then its schedule fires too.
@@ -104,7 +104,7 @@ describe('a quarterly plan under an agreement', () => {
       Array.from({ length: 10 }, () => generator.run({ tenantId: world.tenantId, planId: plan.id })),
     );
     expect(runs.flatMap((run) => run.generated).map((g) => g.date)).toEqual(['2027-04-01']);
-    await world.scheduler.runDue();
+    await world.tick(world.clock.now().toISOString());
     const orders = await world.planWorkOrders(plan.id);
     expect(orders.map((o) => o.servicePlan?.occurrence)).toEqual(['2027-01-01', '2027-04-01']);
   });
@@ -123,6 +123,6 @@ describe('a quarterly plan under an agreement', () => {
     expect((listed.items as { workOrderId: string }[]).map((o) => o.workOrderId)).toEqual(
       orders.map((o) => o.id),
     );
-    expect(world.scheduler.list().filter((s) => s.name === `service-plan-${plan.id}`)).toEqual([]);
+    expect(await world.schedules()).not.toContain(`service-plan-${plan.id}`);
   });
 });

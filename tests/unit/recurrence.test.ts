@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recurrenceInput } from '../../functions/domain/service-plans/plan-input';
 import {
   formatRule,
   type Occurrence,
@@ -6,7 +7,6 @@ import {
   parseRule,
   type Recurrence,
   RecurrenceError,
-  recurrenceInput,
 } from '../../functions/domain/service-plans/recurrence';
 
 const first = (recurrence: Recurrence, count = 50, after?: string): Occurrence[] => {

@@ -18,6 +18,9 @@ export const TABLE = {
 /** `entityType` of outbox items: the stream filter of the outbox publisher matches on it. */
 export const OUTBOX_ENTITY_TYPE = 'OutboxEvent';
 
+/** `entityType` of a service plan's progress: the plans' schedules follow its changes on the stream. */
+export const PLAN_PROGRESS_ENTITY_TYPE = 'ServicePlanProgress';
+
 export type GlobalIndexName = (typeof TABLE.globalIndexes)[number]['name'];
 
 /** CreateTable input for DynamoDB Local and tests (the CDK stack builds its own from TABLE). */

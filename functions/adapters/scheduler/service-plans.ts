@@ -14,15 +14,11 @@ import type { Clock } from '../../shared/clock';
 import { type Config, required } from '../../shared/config';
 import { type ScheduleTarget, scheduleTimeOf } from './one-time-schedule';
 
-/**
- * From the configuration the stack sets on the functions that save plans and
- * generate their work orders; the generator itself is told its own ARN by its
- * invocation (`ownArn`), as the stack cannot name a function in its own environment.
- */
-export function planScheduleTarget(config: Config, ownArn?: string): ScheduleTarget {
+/** From the configuration the stack sets on the function that keeps the plans' schedules. */
+export function planScheduleTarget(config: Config): ScheduleTarget {
   return {
     group: required(config, 'PLAN_SCHEDULE_GROUP'),
-    targetArn: config.PLAN_GENERATOR_TARGET_ARN ?? ownArn ?? required(config, 'PLAN_GENERATOR_TARGET_ARN'),
+    targetArn: required(config, 'PLAN_GENERATOR_TARGET_ARN'),
     roleArn: required(config, 'PLAN_SCHEDULER_ROLE_ARN'),
     ...(config.PLAN_GENERATOR_DLQ_ARN ? { deadLetterArn: config.PLAN_GENERATOR_DLQ_ARN } : {}),
   };

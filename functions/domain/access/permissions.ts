@@ -2,58 +2,68 @@ import { ForbiddenError } from '../shared/errors';
 import { type Actor, isSystemActor, type SystemActorKind } from './actor';
 import type { Role } from './principal';
 
+/** Every role of a tenant: who may read what is open to the whole tenant. */
+const EVERY_ROLE = [
+  'crm-admin',
+  'service-manager',
+  'service-staff',
+  'call-center-agent',
+  'integration',
+] as const;
+
+/** Who configures the tenant. */
+const ADMINS = ['crm-admin'] as const;
+/** Who runs the service business: agreements, plans, their rules. */
+const ADMINS_AND_MANAGERS = ['crm-admin', 'service-manager'] as const;
+/** Who works on work orders in the field: their products and parts. */
+const ADMINS_AND_STAFF = ['crm-admin', 'service-staff'] as const;
+
 /**
  * The master-data permission table: which roles may do what. Reads are open to
  * every role of the tenant; writes follow what an admin console allows.
  * docs/permissions.md shows the same table and a test keeps the two in step.
  */
 export const MASTER_DATA_PERMISSIONS = {
-  'tenant:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'tenant:configure': ['crm-admin'],
-  'user:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'user:write': ['crm-admin'],
-  'department:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'department:write': ['crm-admin'],
-  'user-group:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'user-group:write': ['crm-admin'],
-  'product:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'product:write': ['crm-admin'],
-  'customer:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'customer:write': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'customer:delete': ['crm-admin'],
-  'sharing-rule:read': ['crm-admin', 'service-manager'],
-  'sharing-rule:write': ['crm-admin'],
-  'work-order-type:read': [
-    'crm-admin',
-    'service-manager',
-    'service-staff',
-    'call-center-agent',
-    'integration',
-  ],
-  'work-order-type:write': ['crm-admin'],
-  'work-order:create': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'mailbox:read': ['crm-admin'],
-  'mailbox:write': ['crm-admin'],
-  'inbound-mail:read': ['crm-admin'],
-  'scene-index:read': ['crm-admin'],
-  'sales-order:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
+  'tenant:read': EVERY_ROLE,
+  'tenant:configure': ADMINS,
+  'user:read': EVERY_ROLE,
+  'user:write': ADMINS,
+  'department:read': EVERY_ROLE,
+  'department:write': ADMINS,
+  'user-group:read': EVERY_ROLE,
+  'user-group:write': ADMINS,
+  'product:read': EVERY_ROLE,
+  'product:write': ADMINS,
+  'customer:read': EVERY_ROLE,
+  'customer:write': EVERY_ROLE,
+  'customer:delete': ADMINS,
+  'sharing-rule:read': ADMINS_AND_MANAGERS,
+  'sharing-rule:write': ADMINS,
+  'work-order-type:read': EVERY_ROLE,
+  'work-order-type:write': ADMINS,
+  'work-order:create': EVERY_ROLE,
+  'mailbox:read': ADMINS,
+  'mailbox:write': ADMINS,
+  'inbound-mail:read': ADMINS,
+  'scene-index:read': ADMINS,
+  'sales-order:read': EVERY_ROLE,
   'sales-order:write': ['crm-admin', 'service-manager', 'integration'],
-  'agreement-rule:read': ['crm-admin', 'service-manager'],
-  'agreement-rule:write': ['crm-admin'],
-  'agreement:read': ['crm-admin', 'service-manager', 'service-staff', 'call-center-agent', 'integration'],
-  'agreement:write': ['crm-admin', 'service-manager'],
-  'agreement:activate': ['crm-admin', 'service-manager'],
-  'agreement:generate': ['crm-admin', 'service-manager'],
-  'service-product:write': ['crm-admin', 'service-staff'],
-  'spare-part:record': ['crm-admin', 'service-staff'],
-  'consumption:confirm': ['crm-admin', 'service-staff'],
+  'agreement-rule:read': ADMINS_AND_MANAGERS,
+  'agreement-rule:write': ADMINS,
+  'agreement:read': EVERY_ROLE,
+  'agreement:write': ADMINS_AND_MANAGERS,
+  'agreement:activate': ADMINS_AND_MANAGERS,
+  'agreement:generate': ADMINS_AND_MANAGERS,
+  'service-product:write': ADMINS_AND_STAFF,
+  'spare-part:record': ADMINS_AND_STAFF,
+  'consumption:confirm': ADMINS_AND_STAFF,
   'consumption:approve': ['service-manager'],
-  'billing-rule:read': ['crm-admin', 'service-manager'],
-  'billing-rule:write': ['crm-admin'],
+  'billing-rule:read': ADMINS_AND_MANAGERS,
+  'billing-rule:write': ADMINS,
   'service-plan:read': ['crm-admin', 'service-manager', 'service-staff'],
-  'service-plan:write': ['crm-admin', 'service-manager'],
-  'plan-rule:read': ['crm-admin', 'service-manager'],
-  'plan-rule:write': ['crm-admin'],
+  'service-plan:write': ADMINS_AND_MANAGERS,
+  'plan-rule:read': ADMINS_AND_MANAGERS,
+  'plan-rule:write': ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;

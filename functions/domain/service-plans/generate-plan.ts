@@ -1,11 +1,14 @@
+import type { Actor } from '../access/actor';
 import type { AgreementRepository } from '../agreements/ports';
 import type { Product } from '../catalog/product';
 import { mapConcurrently } from '../shared/concurrency';
 import { ClaimTakenError, DomainError, TransactionConflictError } from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
-import type { Repository } from '../shared/ports';
-import type { WorkOrderService } from '../work-orders/work-order-service';
+import type { Claim, Repository } from '../shared/ports';
+import type { CreateOptions } from '../work-orders/create-work-order';
+import type { CreateWorkOrderInput, WorkOrder } from '../work-orders/work-order';
 import type { PlanProgress } from './occurrence';
+import { freshProgress } from './plan-ending';
 import { type PlanOccurrence, seriesOf } from './plan-series';
 import {
   occurrenceWrite,
@@ -14,7 +17,7 @@ import {
   plannedProducts,
   workOrderInputOf,
 } from './plan-work-order';
-import type { PlanDue, PlanScheduler, ServicePlanRepository } from './ports';
+import type { PlanDue, ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
 
 /** Occurrences handled between two saves of the progress: a run that stops resumes from the last save. */
@@ -23,14 +26,23 @@ export const GENERATION_PAGE = 25;
 const CONCURRENCY = 4;
 /** How soon a plan whose template cannot be generated is tried again (a person fixes it, or the edit reschedules). */
 const RETRY_AFTER_MS = 3600 * 1000;
+/** When a run that stopped unseen halfway is resumed by its schedule. */
+const RESUME_AFTER_MS = 15 * 60 * 1000;
 const MAX_CONFLICT_ATTEMPTS = 4;
 
 export interface GeneratorDependencies {
   plans: ServicePlanRepository;
   agreements: Pick<AgreementRepository, 'get'>;
   products: Pick<Repository<Product>, 'get'>;
-  workOrders: Pick<WorkOrderService, 'create'>;
-  scheduler: PlanScheduler;
+  /** Creates one work order, with what its occurrence writes beside it (`createWorkOrder` over its context). */
+  workOrders: {
+    create(
+      actor: Actor,
+      input: CreateWorkOrderInput,
+      claims: readonly Claim[],
+      options: CreateOptions,
+    ): Promise<WorkOrder>;
+  };
 }
 
 /** What one run did. */
@@ -46,8 +58,8 @@ export interface GenerationReport {
 
 /**
  * Creates the work order of every occurrence of a plan whose lead window has
- * opened and that has none yet, then moves the plan's schedule to the next
- * one. Each occurrence is claimed in the transaction that creates its work
+ * opened and that has none yet, then sets the plan's next run to the lead
+ * time of the next one (its schedule follows). Each occurrence is claimed in the transaction that creates its work
  * order, so reruns, retries and overlapping runs create nothing twice; there
  * is no cap: a run pages through whatever is due, saving its progress after
  * each page, and hands over to a fresh run when its time is up.
@@ -58,23 +70,31 @@ export class PlanGenerator {
     private readonly context: ServiceContext,
   ) {}
 
+  private now(): string {
+    return this.context.clock.now().toISOString();
+  }
+
+  private later(ms: number): string {
+    return new Date(this.context.clock.now().getTime() + ms).toISOString();
+  }
+
   async run(due: PlanDue, options: { deadline?: Date } = {}): Promise<GenerationReport> {
     const report: GenerationReport = { planId: due.planId, outcome: 'generated', generated: [], existing: 0 };
     const plan = await this.deps.plans.get(due.tenantId, due.planId);
-    if (plan?.status !== 'active') {
-      await this.deps.scheduler.remove({ tenantId: due.tenantId, id: due.planId });
-      return { ...report, outcome: plan ? 'ended' : 'no-plan' };
-    }
-    const agreement = await this.deps.agreements.get(plan.tenantId, plan.agreementId);
-    if (agreement?.status !== 'active') {
-      // The agreement's end is announced to the plans by its own event; until then nothing is generated.
-      await this.deps.scheduler.remove(plan);
-      return { ...report, outcome: 'agreement-inactive' };
-    }
+    // An ended plan's progress has no next run; a deleted plan's is gone: either way its schedule went with it.
+    if (plan?.status !== 'active') return { ...report, outcome: plan ? 'ended' : 'no-plan' };
     const progress = (await this.deps.plans.progress(plan.tenantId, plan.id)) ?? freshProgress(plan);
     if (progress.planVersion !== plan.version) return { ...report, outcome: 'superseded' };
+    const agreement = await this.deps.agreements.get(plan.tenantId, plan.agreementId);
+    if (agreement?.status !== 'active') {
+      // Nothing is generated for an agreement that no longer covers anything; its end ends the plan.
+      return this.save({ ...progress, lastRunAt: this.now() }, undefined, {
+        ...report,
+        outcome: 'agreement-inactive',
+      });
+    }
 
-    const now = this.context.clock.now();
+    const now = this.now();
     let planned: PlannedProduct[];
     try {
       planned = await plannedProducts(plan, agreement, (id) => this.deps.products.get(plan.tenantId, id));
@@ -86,7 +106,7 @@ export class PlanGenerator {
     for (;;) {
       const page: PlanOccurrence[] = [];
       for (let item = series.next(); !item.done; item = series.next()) {
-        if (item.value.generateAt > now.toISOString()) {
+        if (item.value.generateAt > now) {
           next = item.value;
           break;
         }
@@ -100,18 +120,23 @@ export class PlanGenerator {
         through: page.at(-1)?.date,
         generated: progress.generated + outcome.created,
         ...(outcome.last ? { lastGenerated: outcome.last } : {}),
-        lastRunAt: now.toISOString(),
+        lastRunAt: now,
+        // Should this run stop here unseen (its function timed out), the schedule resumes it.
+        runAt: this.later(RESUME_AFTER_MS),
       });
       delete progress.lastError;
-      if (!(await this.deps.plans.saveProgress(progress))) return { ...report, outcome: 'superseded' };
       if (next) break;
       if (options.deadline && this.context.clock.now() >= options.deadline) {
-        // Out of time with more due: a fresh run takes over from the saved progress.
-        await this.deps.scheduler.schedule(plan, this.context.clock.now().toISOString());
-        return { ...report, outcome: 'continues' };
+        // Out of time with more due: a fresh run takes over from the saved progress at once.
+        return this.save({ ...progress, runAt: this.now() }, undefined, { ...report, outcome: 'continues' });
       }
+      if (!(await this.deps.plans.saveProgress(progress))) return { ...report, outcome: 'superseded' };
     }
-    return this.finish(plan, progress, next, report);
+    const nextDue = next ? { date: next.date, at: next.at, generateAt: next.generateAt } : undefined;
+    return this.save({ ...progress, lastRunAt: now }, nextDue, {
+      ...report,
+      ...(nextDue ? { nextDue } : {}),
+    });
   }
 
   /** Creates the missing work orders of one page of due occurrences. */
@@ -174,21 +199,24 @@ export class PlanGenerator {
     }
   }
 
-  /** The walk reached an occurrence not due yet (or the series' end): the schedule moves to it. */
-  private async finish(
-    plan: ServicePlan,
+  /**
+   * Saves where the run ended: the next occurrence due (and the schedule's
+   * next run at its lead time), or none. Refused when the plan was edited meanwhile.
+   */
+  private async save(
     progress: PlanProgress,
-    next: PlanOccurrence | undefined,
+    nextDue: PlanProgress['nextDue'],
     report: GenerationReport,
   ): Promise<GenerationReport> {
-    const nextDue = next ? { date: next.date, at: next.at, generateAt: next.generateAt } : undefined;
-    const saved: PlanProgress = { ...progress, lastRunAt: this.context.clock.now().toISOString() };
+    const saved: PlanProgress = { ...progress };
     if (nextDue) saved.nextDue = nextDue;
-    else delete saved.nextDue;
+    else if (report.outcome !== 'continues') delete saved.nextDue;
+    if (report.outcome !== 'continues') {
+      if (nextDue) saved.runAt = nextDue.generateAt;
+      else delete saved.runAt;
+    }
     if (!(await this.deps.plans.saveProgress(saved))) return { ...report, outcome: 'superseded' };
-    if (nextDue) await this.deps.scheduler.schedule(plan, nextDue.generateAt);
-    else await this.deps.scheduler.remove(plan);
-    return { ...report, ...(nextDue ? { nextDue } : {}) };
+    return report;
   }
 
   /**
@@ -206,21 +234,14 @@ export class PlanGenerator {
     date: string | undefined,
   ): Promise<GenerationReport> {
     if (!(error instanceof DomainError) || error instanceof TransactionConflictError) throw error;
-    const now = this.context.clock.now();
+    const now = this.now();
     const message = error.message;
     await this.deps.plans.saveProgress({
       ...progress,
-      lastError: { at: now.toISOString(), message, ...(date ? { date } : {}) },
-      lastRunAt: now.toISOString(),
+      lastError: { at: now, message, ...(date ? { date } : {}) },
+      lastRunAt: now,
+      runAt: this.later(RETRY_AFTER_MS),
     });
-    await this.deps.scheduler.schedule(plan, new Date(now.getTime() + RETRY_AFTER_MS).toISOString());
     return { ...report, outcome: 'failed', error: message };
   }
 }
-
-export const freshProgress = (plan: Pick<ServicePlan, 'tenantId' | 'id' | 'version'>): PlanProgress => ({
-  tenantId: plan.tenantId,
-  planId: plan.id,
-  planVersion: plan.version,
-  generated: 0,
-});

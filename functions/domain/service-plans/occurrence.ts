@@ -41,6 +41,12 @@ export interface PlanProgress {
   lastError?: { at: string; message: string; date?: string };
   generated: number;
   lastRunAt?: string;
+  /**
+   * When the plan's schedule is to fire next; absent: it has none (ended, or
+   * nothing left to generate). The schedule follows this through the table
+   * stream, so whoever writes the progress decides the next run.
+   */
+  runAt?: string;
 }
 
 export const generatedOccurrenceSchema = z.object({
@@ -62,4 +68,5 @@ export const planProgressSchema = z.object({
   lastError: z.optional(z.object({ at: z.string(), message: z.string(), date: z.optional(z.string()) })),
   generated: z.int(),
   lastRunAt: z.optional(z.string()),
+  runAt: z.optional(z.string()),
 });

@@ -7,22 +7,22 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { assertVersion, type ServiceContext } from '../shared/master-data-service';
 import type { Claim } from '../shared/ports';
 import { type ServicePlanEventType, servicePlanEvent } from './events';
-import { freshProgress, type GenerationReport, type PlanGenerator } from './generate-plan';
 import type { PlanProgress } from './occurrence';
 import type { PlanChanges } from './plan-changes';
 import { checkRecurrence, checkTemplate, type PlanReferences, targetOf } from './plan-checks';
+import { freshProgress, PlanEnding } from './plan-ending';
+import type { CreateServicePlanInput, UpdateServicePlanInput } from './plan-input';
 import { changesOf, forecastOf } from './plan-outlook';
 import { lineChosenBy, type PlanRule } from './plan-rule';
 import { seriesOf, take } from './plan-series';
-import type { PlanScheduler, ServicePlanRepository } from './ports';
-import type { CreateServicePlanInput, EndReason, ServicePlan, UpdateServicePlanInput } from './service-plan';
+import type { ServicePlanRepository } from './ports';
+import type { ServicePlan } from './service-plan';
 import { DEFAULT_LEAD_DAYS } from './service-plan';
 
 export interface ServicePlanDependencies extends PlanReferences {
   plans: ServicePlanRepository;
   rules: { all(tenantId: string): Promise<PlanRule[]> };
   agreements: Pick<AgreementRepository, 'get'>;
-  scheduler: PlanScheduler;
 }
 
 /** A plan as read: with where its generation stands. */
@@ -32,14 +32,18 @@ export type ServicePlanView = ServicePlan & {
 
 /**
  * Service plans: preventive work under an agreement, on an RFC 5545
- * recurrence. Saving a plan moves its one schedule to when its next work
- * order is due to be created; the generator does the rest.
+ * recurrence. Saving a plan sets when it runs next (its progress's `runAt`,
+ * which its one schedule follows); the generator does the rest.
  */
 export class ServicePlanService {
+  private readonly ending: PlanEnding;
+
   constructor(
     private readonly deps: ServicePlanDependencies,
     private readonly context: ServiceContext,
-  ) {}
+  ) {
+    this.ending = new PlanEnding(deps, context);
+  }
 
   async create(
     actor: Actor,
@@ -72,10 +76,12 @@ export class ServicePlanService {
       template,
       status: 'active',
     };
-    // Scheduled first: a schedule left by a create that failed finds no plan and removes itself.
-    await this.reschedule(plan, agreement);
-    await this.deps.plans.create(plan, { claims, events: [this.event('ServicePlanCreated', plan, actor)] });
-    return { ...plan, progress: { generated: 0 } };
+    const progress: PlanProgress = { ...freshProgress(plan), runAt: firstRunOf(plan, agreement, now) };
+    await this.deps.plans.create(plan, progress, {
+      claims,
+      events: [this.event('ServicePlanCreated', plan, actor)],
+    });
+    return { ...plan, progress: { generated: 0, runAt: progress.runAt } };
   }
 
   async get(actor: Actor, id: string): Promise<ServicePlanView> {
@@ -135,9 +141,9 @@ export class ServicePlanService {
     const changes = await changesOf(this.deps.plans, previous, next, agreement, now);
     const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(previous);
     // A new recurrence walks again from the edit; the records of what was generated keep it from repeating.
-    const nextProgress: PlanProgress = { ...progress, planVersion: next.version };
+    // Run at once: occurrences the edit brought into the lead window are due now.
+    const nextProgress: PlanProgress = { ...progress, planVersion: next.version, runAt: now };
     if (input.recurrence) delete nextProgress.through;
-    await this.reschedule(next, agreement);
     await this.deps.plans.update(
       previous,
       next,
@@ -155,7 +161,7 @@ export class ServicePlanService {
     assertVersion('ServicePlan', plan, expectedVersion);
     if (plan.status !== 'active')
       throw new ConflictError(`Service plan ${id} has ended`, { planStatus: plan.status });
-    return this.endPlan(plan, 'ended', actor);
+    return this.ending.end(plan, 'ended', actor);
   }
 
   /** Deletes a plan and its schedule; its work orders and the records of what was generated stay. */
@@ -163,20 +169,8 @@ export class ServicePlanService {
     authorize(actor, 'service-plan:write');
     const plan = await this.load(actor.tenantId, id);
     assertVersion('ServicePlan', plan, expectedVersion);
+    // Its progress goes with it, and its schedule with the progress.
     await this.deps.plans.delete(plan, { events: [this.event('ServicePlanDeleted', plan, actor)] });
-    await this.deps.scheduler.remove(plan);
-  }
-
-  /** Ends every active plan of an agreement that expired or was terminated. */
-  async endForAgreement(tenantId: string, agreementId: string, reason: EndReason): Promise<string[]> {
-    const plans = await this.deps.plans.ofAgreement(tenantId, agreementId);
-    const actor: Actor = { tenantId, system: 'workflow', id: `agreement-${reason}` };
-    const ended: string[] = [];
-    for (const plan of plans.filter((candidate) => candidate.status === 'active')) {
-      await this.endPlan(plan, reason, actor);
-      ended.push(plan.id);
-    }
-    return ended;
   }
 
   /** The next `count` occurrences from today, each with the work order it has or would get; creates nothing. */
@@ -201,50 +195,21 @@ export class ServicePlanService {
     return { items };
   }
 
-  /** Runs the generator for one plan now, as its schedule would. */
-  async generateNow(
-    actor: Actor,
-    id: string,
-    generator: Pick<PlanGenerator, 'run'>,
-  ): Promise<GenerationReport> {
+  /**
+   * Asks for a run now: the plan's schedule fires within a minute (at once
+   * locally) and the generator creates what is due, as at any other run; the
+   * plan's progress shows what it did.
+   */
+  async generateNow(actor: Actor, id: string): Promise<{ planId: string; runAt: string }> {
     authorize(actor, 'service-plan:write');
-    await this.load(actor.tenantId, id);
-    return generator.run({ tenantId: actor.tenantId, planId: id });
-  }
-
-  private async endPlan(plan: ServicePlan, reason: EndReason, actor: Actor): Promise<ServicePlan> {
-    const now = this.now();
-    const next: ServicePlan = {
-      ...plan,
-      status: 'ended',
-      endReason: reason,
-      endedAt: now,
-      version: plan.version + 1,
-      updatedAt: now,
-    };
-    const progress = (await this.deps.plans.progress(plan.tenantId, plan.id)) ?? freshProgress(plan);
-    await this.deps.plans.update(
-      plan,
-      next,
-      { events: [this.event('ServicePlanEnded', next, actor)] },
-      {
-        ...progress,
-        planVersion: next.version,
-      },
-    );
-    await this.deps.scheduler.remove(plan);
-    return next;
-  }
-
-  /** Moves the plan's schedule to when its next work order is due to be created (now, if one is due already). */
-  private async reschedule(plan: ServicePlan, agreement: AgreementView): Promise<void> {
-    const [first] = take(seriesOf(plan, agreement), 1);
-    if (!first) {
-      await this.deps.scheduler.remove(plan);
-      return;
-    }
-    const now = this.now();
-    await this.deps.scheduler.schedule(plan, first.generateAt > now ? first.generateAt : now);
+    const plan = await this.load(actor.tenantId, id);
+    if (plan.status !== 'active')
+      throw new ConflictError(`Service plan ${id} has ended`, { planStatus: plan.status });
+    const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(plan);
+    const runAt = this.now();
+    if (!(await this.deps.plans.saveProgress({ ...progress, planVersion: plan.version, runAt })))
+      throw new ConflictError(`Service plan ${id} was changed meanwhile; ask again`);
+    return { planId: id, runAt };
   }
 
   private async lineOf(
@@ -294,6 +259,13 @@ export class ServicePlanService {
   private now(): string {
     return this.context.clock.now().toISOString();
   }
+}
+
+/** When a new plan first runs: at the lead time of its first occurrence, or now if that has passed. */
+function firstRunOf(plan: ServicePlan, agreement: AgreementView, now: string): string | undefined {
+  const [first] = take(seriesOf(plan, agreement), 1);
+  if (!first) return undefined;
+  return first.generateAt > now ? first.generateAt : now;
 }
 
 const pick = (plan: ServicePlan): Pick<ServicePlan, 'agreementLineId' | 'lineRuleId'> => ({

@@ -11,7 +11,7 @@ export interface ServicePlanRepository {
   /** Every plan of one agreement (a handful). */
   ofAgreement(tenantId: string, agreementId: string): Promise<ServicePlan[]>;
   /** Creates the plan and its progress in one transaction. */
-  create(plan: ServicePlan, effects?: WriteEffects): Promise<void>;
+  create(plan: ServicePlan, progress: PlanProgress, effects?: WriteEffects): Promise<void>;
   /** Changes the plan if it is still at `previous.version`; `progress` is written with it when given. */
   update(
     previous: ServicePlan,
@@ -32,7 +32,10 @@ export interface ServicePlanRepository {
   generated(tenantId: string, planId: string, from: string, to: string): Promise<GeneratedOccurrence[]>;
 }
 
-/** A plan's one schedule: EventBridge Scheduler in AWS, the local scheduler locally. */
+/**
+ * A plan's one schedule: EventBridge Scheduler in AWS, the local scheduler
+ * locally. Only the follower of the plans' progress moves it (plan-schedules.ts).
+ */
 export interface PlanScheduler {
   /** Creates or moves the plan's schedule to fire at `at` (never earlier than now). */
   schedule(plan: Pick<ServicePlan, 'tenantId' | 'id'>, at: string): Promise<void>;

@@ -4,7 +4,6 @@
  * UTC instant with Intl, so a 09:00 visit stays at 09:00 across daylight saving
  * time and nothing depends on the time zone of the process.
  */
-import * as z from 'zod/mini';
 import { expandRule, parseRule, RecurrenceError, untilInstant } from './rrule';
 import {
   DAY_MS,
@@ -47,52 +46,6 @@ export interface Occurrence {
 }
 
 export const MAX_EXDATES = 366;
-
-const LOCAL_DATE_MESSAGE = 'Must be a local date YYYY-MM-DD (years 1900 to 9999)';
-const localDate = z
-  .string()
-  .check(z.refine((value) => parseLocalDate(value) !== undefined, LOCAL_DATE_MESSAGE));
-
-/** A zod/mini schema of a recurrence that checks every field and the rule; the issues name the wrong field. */
-export const recurrenceInput: z.ZodMiniType<Recurrence> = z
-  .strictObject({
-    rrule: z.string().check(
-      z.maxLength(500),
-      z.superRefine((value, context) => {
-        try {
-          parseRule(value);
-        } catch (error) {
-          if (!(error instanceof RecurrenceError)) throw error;
-          context.issues.push({ code: 'custom', message: error.message, input: value });
-        }
-      }),
-    ),
-    timeZone: z.string().check(z.refine(isTimeZone, 'Must be an IANA time zone such as Europe/Berlin')),
-    start: z
-      .string()
-      .check(
-        z.refine(
-          (value) => parseLocalDateTime(value) !== undefined,
-          'Must be a local date-time YYYY-MM-DDTHH:mm (years 1900 to 9999)',
-        ),
-      ),
-    until: z.optional(localDate),
-    exdates: z.optional(z.array(localDate).check(z.maxLength(MAX_EXDATES))),
-  })
-  .check(
-    z.superRefine((value, context) => {
-      const start = parseLocalDateTime(value.start);
-      const until = value.until === undefined ? undefined : parseLocalDate(value.until);
-      if (start && until !== undefined && until < start.days) {
-        context.issues.push({
-          code: 'custom',
-          message: 'Must not be before the day of the start',
-          path: ['until'],
-          input: value.until,
-        });
-      }
-    }),
-  );
 
 function localDayOf(field: string, text: string): number {
   const days = parseLocalDate(text);

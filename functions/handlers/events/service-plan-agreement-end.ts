@@ -1,11 +1,8 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as z from 'zod/mini';
-import { EventBridgePlanScheduler, planScheduleTarget } from '../../adapters/scheduler/service-plans';
 import { fromEnvironment } from '../../composition/environment';
-import { servicePlanServices } from '../../composition/service-plans';
-import type { ServicePlanService } from '../../domain/service-plans/plan-service';
+import { servicePlanEnding } from '../../composition/service-plans';
+import type { PlanEnding } from '../../domain/service-plans/plan-ending';
 import { domainEventSchema } from '../../domain/shared/events';
-import { systemClock } from '../../shared/clock';
 import type { FunctionLogger } from '../../shared/logger';
 import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
@@ -31,11 +28,11 @@ const agreementEnded = z.object({
 
 /**
  * EventBridge (`AgreementExpired`, `AgreementTerminated`) → every active plan
- * of the agreement ends and its schedule goes. Idempotent: a redelivery finds
+ * of the agreement ends (and its schedule goes). Idempotent: a redelivery finds
  * the plans ended and changes nothing.
  */
 export function createAgreementEndHandler(
-  plans: Pick<ServicePlanService, 'endForAgreement'>,
+  plans: Pick<PlanEnding, 'endForAgreement'>,
   logger?: FunctionLogger,
   metrics?: FunctionMetrics,
 ) {
@@ -61,14 +58,4 @@ export function createAgreementEndHandler(
   );
 }
 
-export const handler = builtOnFirstCall(() =>
-  createAgreementEndHandler(
-    fromEnvironment(servicePlanServices, (config) => ({
-      planSchedules: new EventBridgePlanScheduler(
-        new SchedulerClient({}),
-        () => planScheduleTarget(config),
-        systemClock,
-      ),
-    })).plans,
-  ),
-);
+export const handler = builtOnFirstCall(() => createAgreementEndHandler(fromEnvironment(servicePlanEnding)));

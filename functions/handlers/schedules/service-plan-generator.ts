@@ -1,9 +1,6 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { EventBridgePlanScheduler, planScheduleTarget } from '../../adapters/scheduler/service-plans';
 import { fromEnvironment } from '../../composition/environment';
-import { servicePlanServices } from '../../composition/service-plans';
+import { servicePlanGenerator } from '../../composition/service-plans';
 import type { PlanGenerator } from '../../domain/service-plans/generate-plan';
 import type { Clock } from '../../shared/clock';
 import { systemClock } from '../../shared/clock';
@@ -30,9 +27,8 @@ const planDue = z.object({
 
 /**
  * EventBridge Scheduler → the plan's occurrences whose lead window has opened
- * get their work orders (each once, by its claim), and the plan's schedule
- * moves to the next one. Also what `POST /service-plans/{id}/generate` and
- * `npm run plans:tick` run.
+ * get their work orders (each once, by its claim), and the plan's next run is
+ * set to the next one's lead time (its schedule follows the progress).
  */
 export function createPlanGeneratorHandler(
   generator: Pick<PlanGenerator, 'run'>,
@@ -59,24 +55,6 @@ export function createPlanGeneratorHandler(
   );
 }
 
-/** The generator's own ARN, from its first invocation: its schedules invoke it. */
-let ownArn: string | undefined;
-
-const generatorHandler = builtOnFirstCall(() =>
-  createPlanGeneratorHandler(
-    fromEnvironment(servicePlanServices, (config) => ({
-      planSchedules: new EventBridgePlanScheduler(
-        new SchedulerClient({}),
-        () => planScheduleTarget(config, ownArn),
-        systemClock,
-      ),
-    })).generator,
-    systemClock,
-  ),
+export const handler = builtOnFirstCall(() =>
+  createPlanGeneratorHandler(fromEnvironment(servicePlanGenerator), systemClock),
 );
-
-export const handler = (event: unknown, context: Context) => {
-  // Unqualified, as the schedule names it: the ARN of $LATEST.
-  ownArn ??= context.invokedFunctionArn.split(':').slice(0, 7).join(':');
-  return generatorHandler(event, context);
-};

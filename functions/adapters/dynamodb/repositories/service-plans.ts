@@ -12,10 +12,10 @@ import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
 import { getConsistent, queryAll, queryPage } from '../query';
+import { PLAN_PROGRESS_ENTITY_TYPE } from '../table-definition';
 import { Transaction } from '../transaction';
 
 const SERVICE_PLAN = 'ServicePlan';
-const PROGRESS = 'ServicePlanProgress';
 
 /** Plans as item collections: the plan, its progress, and a record per generated occurrence. */
 export class DynamoServicePlanRepository implements ServicePlanRepository {
@@ -42,18 +42,14 @@ export class DynamoServicePlanRepository implements ServicePlanRepository {
     return items.map((item) => toEntity<ServicePlan>(item));
   }
 
-  async create(plan: ServicePlan, effects?: WriteEffects): Promise<void> {
+  async create(plan: ServicePlan, progress: PlanProgress, effects?: WriteEffects): Promise<void> {
     const tx = new Transaction(this.table.client, this.table.tableName);
     tx.put(
       planItem(plan),
       'attribute_not_exists(pk)',
       () => new ConflictError(`Service plan ${plan.id} already exists`),
     );
-    tx.put(
-      progressItem({ tenantId: plan.tenantId, planId: plan.id, planVersion: plan.version, generated: 0 }),
-      undefined,
-      () => new Error('unreachable'),
-    );
+    tx.put(progressItem(progress), undefined, () => new Error('unreachable'));
     addEffects(tx, plan.tenantId, effects, this.clock, { resourceType: SERVICE_PLAN, resource: plan });
     await tx.commit();
   }
@@ -136,5 +132,9 @@ export function planItem(plan: ServicePlan): Record<string, unknown> {
 }
 
 function progressItem(progress: PlanProgress): Record<string, unknown> {
-  return { ...progress, ...keys.planProgress(progress.tenantId, progress.planId), entityType: PROGRESS };
+  return {
+    ...progress,
+    ...keys.planProgress(progress.tenantId, progress.planId),
+    entityType: PLAN_PROGRESS_ENTITY_TYPE,
+  };
 }

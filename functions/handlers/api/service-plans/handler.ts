@@ -1,11 +1,8 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { EventBridgePlanScheduler, planScheduleTarget } from '../../../adapters/scheduler/service-plans';
 import { fromEnvironment } from '../../../composition/environment';
 import { idempotencyStore } from '../../../composition/master-data';
 import type { Ports } from '../../../composition/ports';
 import { type ServicePlanServices, servicePlanServices } from '../../../composition/service-plans';
 import type { IdempotencyStore } from '../../../domain/shared/ports';
-import { systemClock } from '../../../shared/clock';
 import { builtOnFirstCall } from '../../entry';
 import { apiHandler } from '../http/api-handler';
 import { implement } from '../http/route';
@@ -46,7 +43,7 @@ export function createHandler(app: ServicePlansApplication) {
         plans.occurrences(principal, params.id, query),
       ),
       implement(servicePlanRoutes.generate, ({ principal, params }) =>
-        plans.generateNow(principal, params.id, app.servicePlans.generator),
+        plans.generateNow(principal, params.id),
       ),
     ],
     { idempotency: app.idempotency },
@@ -58,14 +55,4 @@ const compose = (ports: Ports): ServicePlansApplication => ({
   idempotency: idempotencyStore(ports),
 });
 
-export const handler = builtOnFirstCall(() =>
-  createHandler(
-    fromEnvironment(compose, (config) => ({
-      planSchedules: new EventBridgePlanScheduler(
-        new SchedulerClient({}),
-        () => planScheduleTarget(config),
-        systemClock,
-      ),
-    })),
-  ),
-);
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(compose)));

@@ -1,16 +1,16 @@
 import * as z from 'zod/mini';
 import { generatedOccurrenceSchema, planProgressSchema } from '../../../domain/service-plans/occurrence';
 import {
-  createPlanRuleInput,
-  planRuleSchema,
-  updatePlanRuleInput,
-} from '../../../domain/service-plans/plan-rule';
-import {
   createServicePlanInput,
   endServicePlanInput,
   servicePlanSchema,
   updateServicePlanInput,
-} from '../../../domain/service-plans/service-plan';
+} from '../../../domain/service-plans/plan-input';
+import {
+  createPlanRuleInput,
+  planRuleSchema,
+  updatePlanRuleInput,
+} from '../../../domain/service-plans/plan-rule';
 import { decimalInt, idParams, pageQuery } from '../../../domain/shared/schema';
 import { defineRoute } from '../http/route';
 import { deleteQuery, listResponse, masterDataRoutes } from '../master-data-routes';
@@ -135,20 +135,11 @@ export const servicePlanRoutes = {
     path: '/service-plans/{id}/generate',
     operationId: 'generateServicePlan',
     summary:
-      'Create the work orders of every occurrence whose lead window has opened and that has none; what exists is counted, not made again',
+      "Run the plan now, as its schedule would (within a minute; at once locally): every occurrence whose lead window has opened gets its work order, once; the plan's progress shows the run",
     tag: TAG,
     params: idParams,
-    response: z.object({
-      planId: z.string(),
-      outcome: z.string(),
-      generated: z.array(
-        z.object({ date: z.string(), workOrderId: z.string(), workOrderNumber: z.string() }),
-      ),
-      existing: z.int(),
-      nextDue: z.optional(z.object({ date: z.string(), at: z.string(), generateAt: z.string() })),
-      error: z.optional(z.string()),
-    }),
-    status: 200,
+    response: z.object({ planId: z.string(), runAt: z.string() }),
+    status: 202,
   }),
   occurrences: defineRoute({
     method: 'GET',
