@@ -5,8 +5,10 @@ export interface Call {
   index?: string;
   /** The key condition's partition value, for Queries. */
   partition?: string;
-  /** Items DynamoDB read (ScannedCount for a Query, 1 for a found GetItem). */
+  /** Items DynamoDB read (ScannedCount for a Query, 1 for a found GetItem, each item a BatchGet found, each condition check). */
   itemsRead: number;
+  /** Items the call put, updated or deleted (each of a transaction or a batch). */
+  itemsWritten: number;
 }
 
 export interface Reading {
@@ -36,13 +38,14 @@ export function meter(client: DynamoDBDocumentClient) {
         ConsumedCapacity?: Capacity | Capacity[];
         ScannedCount?: number;
         Item?: unknown;
+        Responses?: Record<string, unknown[]>;
       };
       const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
       reading.calls.push({
         command,
         index: input.IndexName as string | undefined,
         partition: typeof values?.[':pk'] === 'string' ? (values[':pk'] as string) : undefined,
-        itemsRead: output.ScannedCount ?? (output.Item ? 1 : 0),
+        ...itemsOf(command, input, output),
       });
       addCapacity(reading, output.ConsumedCapacity, String(context.commandName));
       return result;
@@ -55,6 +58,29 @@ export function meter(client: DynamoDBDocumentClient) {
     },
     read: (): Reading => reading,
   };
+}
+
+/** How many items one call read and wrote, from its request and response. */
+function itemsOf(
+  command: string,
+  input: Record<string, unknown>,
+  output: { ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> },
+): { itemsRead: number; itemsWritten: number } {
+  if (command === 'TransactWrite' || command === 'TransactWriteItems') {
+    const items = (input.TransactItems as Record<string, unknown>[] | undefined) ?? [];
+    const checks = items.filter((item) => 'ConditionCheck' in item).length;
+    return { itemsRead: checks, itemsWritten: items.length - checks };
+  }
+  if (command === 'BatchWrite' || command === 'BatchWriteItem') {
+    const requests = Object.values((input.RequestItems as Record<string, unknown[]> | undefined) ?? {});
+    return { itemsRead: 0, itemsWritten: requests.reduce((n, list) => n + list.length, 0) };
+  }
+  if (/^(Put|Update|Delete)/.test(command)) return { itemsRead: 0, itemsWritten: 1 };
+  if (/^BatchGet/.test(command)) {
+    const found = Object.values(output.Responses ?? {}).reduce((n, list) => n + list.length, 0);
+    return { itemsRead: found, itemsWritten: 0 };
+  }
+  return { itemsRead: output.ScannedCount ?? (output.Item ? 1 : 0), itemsWritten: 0 };
 }
 
 export interface Capacity {

@@ -14,6 +14,7 @@ import { type BundleFigure, gitRevision, measureBundles } from './bundles';
 import { consumptionBench } from './consumption';
 import { meter } from './dynamodb-meter';
 import { mailBench } from './mail';
+import { plansBench } from './plans';
 import { workOrderBench } from './work-orders';
 
 /**
@@ -22,14 +23,14 @@ import { workOrderBench } from './work-orders';
  * Lambda next to a floor bundle that only creates the DynamoDB document client.
  * API: DynamoDB round trips and consumed capacity of every operation.
  */
-/** `npm run bench -- mail` runs one section (bundles, api, work-orders, mail, consumption); no argument runs them all. */
+/** `npm run bench -- mail` runs one section (bundles, api, work-orders, mail, consumption, plans); no argument runs them all. */
 const sections = new Set(process.argv.slice(2));
 const wanted = (section: string) => sections.size === 0 || sections.has(section);
 
 async function main() {
   console.log(`# Bench ${new Date().toISOString()} at ${gitRevision()}, node ${process.version}\n`);
   if (wanted('bundles')) await bundles();
-  if (wanted('api') || wanted('work-orders') || wanted('mail') || wanted('consumption'))
+  if (wanted('api') || wanted('work-orders') || wanted('mail') || wanted('consumption') || wanted('plans'))
     await apiOperations();
 }
 
@@ -108,6 +109,7 @@ async function apiOperations() {
     if (wanted('mail')) for (const row of await mailBench(app.ports.table, m)) console.log(row);
     // Its own application and client: the state machine's ports, and a meter that tells the steps apart.
     if (wanted('consumption')) for (const row of await consumptionBench(dynamo, tableName)) console.log(row);
+    if (wanted('plans')) for (const row of await plansBench(dynamo, tableName)) console.log(row);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   } finally {
     await dynamo.stop();

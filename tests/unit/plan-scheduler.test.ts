@@ -23,7 +23,8 @@ const adapter = () =>
   new EventBridgePlanScheduler(new SchedulerClient({ region: 'eu-west-1' }), () => target, {
     now: () => NOW,
   });
-const notFound = () => new ResourceNotFoundException({ message: 'no schedule', $metadata: {} });
+const notFound = () =>
+  new ResourceNotFoundException({ message: 'no schedule', Message: 'no schedule', $metadata: {} });
 
 beforeEach(() => scheduler.reset());
 
@@ -68,7 +69,9 @@ describe('EventBridgePlanScheduler', () => {
 
     scheduler.reset();
     scheduler.on(UpdateScheduleCommand).rejectsOnce(notFound()).resolves({});
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     await adapter().schedule(plan, '2027-03-18T07:00:00.000Z');
     expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(2);
   });
