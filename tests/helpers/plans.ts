@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { GenerationReport } from '../../functions/domain/service-plans/generate-plan';
+import type { DomainEvent } from '../../functions/domain/shared/events';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
 import { createPlanGeneratorHandler } from '../../functions/handlers/schedules/service-plan-generator';
 import type { LocalStreamPoller } from '../../local/bus/stream-poller';
@@ -171,6 +172,21 @@ export class PlanWorld {
   async schedules(): Promise<string[]> {
     await this.keeper.drain();
     return this.scheduler.list().map((schedule) => schedule.name);
+  }
+
+  /** The outbox event of a type about one entity, as written with the change. */
+  async outboxEvent(type: string, id: string): Promise<DomainEvent> {
+    const page = await this.api.table.client.send(
+      new ScanCommand({
+        TableName: this.api.table.tableName,
+        FilterExpression: 'entityType = :type AND #event.#type = :eventType AND #event.detail.id = :id',
+        ExpressionAttributeNames: { '#event': 'event', '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'OutboxEvent', ':eventType': type, ':id': id },
+      }),
+    );
+    const [item] = page.Items ?? [];
+    if (!item) throw new Error(`No ${type} of ${id} in the outbox`);
+    return item.event as DomainEvent;
   }
 
   /** Every work order of the tenant that a plan generated, read from the table itself. */

@@ -88,6 +88,18 @@ const probes: Record<Permission, () => Promise<{ method: string; path: string; b
     const draft = await api.request('POST', '/service-agreements', { token: admin, body: agreementBody() });
     return { method: 'POST', path: `/service-agreements/${draft.body.id}/activate`, body: { version: 1 } };
   },
+  'agreement:terminate': async () => {
+    const draft = await api.request('POST', '/service-agreements', { token: admin, body: agreementBody() });
+    await api.request('POST', `/service-agreements/${draft.body.id}/activate`, {
+      token: admin,
+      body: { version: 1 },
+    });
+    return {
+      method: 'POST',
+      path: `/service-agreements/${draft.body.id}/terminate`,
+      body: { version: 2, reason: 'Customer moved away' },
+    };
+  },
   'agreement:generate': async () => {
     const order = await api.request('POST', '/sales-orders', { token: admin, body: orderBody() });
     return { method: 'POST', path: `/sales-orders/${order.body.id}/generate-agreements` };

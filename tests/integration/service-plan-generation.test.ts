@@ -196,7 +196,7 @@ describe('a plan that cannot make its work order', () => {
 });
 
 describe('the end of the agreement', () => {
-  it('ends its plans and their schedules, once however often it is announced', async () => {
+  it('ends its plans and their schedules when it is terminated, once however often that is announced', async () => {
     const agreement = await world.agreement(
       dayOf(world.clock.now().getTime()),
       dayOf(world.clock.now().getTime() + 300 * DAY),
@@ -211,19 +211,18 @@ describe('the end of the agreement', () => {
       },
     });
     expect(await world.schedules()).toContain(`service-plan-${plan.id}`);
+    const terminated = await world.ok('POST', `/service-agreements/${agreement.id}/terminate`, {
+      version: agreement.version,
+      reason: 'The customer sold the plant',
+    });
+    expect(terminated).toMatchObject({
+      status: 'terminated',
+      terminated: { by: 'admin', reason: expect.any(String) },
+    });
+    // The event the outbox publisher puts on the bus, as the rule delivers it to the function.
+    const published = await world.outboxEvent('AgreementTerminated', agreement.id);
+    const event = { id: 'e-1', 'detail-type': published.type, source: published.source, detail: published };
     const ended = createAgreementEndHandler(world.api.app.servicePlans.ending, quiet);
-    const event = {
-      id: 'e-1',
-      'detail-type': 'AgreementTerminated',
-      detail: {
-        id: 'x',
-        type: 'AgreementTerminated',
-        source: 'fieldservice.agreements',
-        tenantId: world.tenantId,
-        occurredAt: world.clock.now().toISOString(),
-        detail: { id: agreement.id },
-      },
-    };
     expect(await ended(event)).toEqual({ ended: [plan.id] });
     expect(await ended(event)).toEqual({ ended: [] });
     expect(await world.ok('GET', `/service-plans/${plan.id}`)).toMatchObject({

@@ -53,6 +53,7 @@ export const MASTER_DATA_PERMISSIONS = {
   'agreement:read': EVERY_ROLE,
   'agreement:write': ADMINS_AND_MANAGERS,
   'agreement:activate': ADMINS_AND_MANAGERS,
+  'agreement:terminate': ADMINS_AND_MANAGERS,
   'agreement:generate': ADMINS_AND_MANAGERS,
   'service-product:write': ADMINS_AND_STAFF,
   'spare-part:record': ADMINS_AND_STAFF,

@@ -157,6 +157,33 @@ export class AgreementService {
     return 'expired';
   }
 
+  /**
+   * active → terminated: the agreement covers nothing from now on, and its
+   * service plans end (`AgreementTerminated`). What was redeemed stays redeemed.
+   */
+  async terminate(actor: Actor, id: string, expectedVersion: number, reason: string): Promise<AgreementView> {
+    authorize(actor, 'agreement:terminate');
+    const agreement = await this.get(actor, id);
+    assertVersion('ServiceAgreement', agreement, expectedVersion);
+    if (agreement.status !== 'active')
+      throw new ConflictError(`Agreement ${id} is ${agreement.status}, not active`, {
+        agreementStatus: agreement.status,
+      });
+    const now = this.now();
+    const previous = stored(agreement);
+    const next: Agreement = {
+      ...previous,
+      status: 'terminated',
+      terminated: { at: now, by: actorIdOf(actor), reason },
+      version: previous.version + 1,
+      updatedAt: now,
+    };
+    await this.repos.agreements.update(previous, next, {
+      events: [this.event('AgreementTerminated', next, actor)],
+    });
+    return { ...agreement, ...next, lines: agreement.lines };
+  }
+
   /** Moves the agreement to a status, stamped with when, by a write conditional on the version read. */
   private async transition(
     agreement: AgreementView,

@@ -9,7 +9,8 @@ import { PERIODS, type Period } from './sales-order';
 
 export { coversDay, dateOf, isCounted };
 
-export const AGREEMENT_STATUSES = ['draft', 'active', 'non-warranty'] as const;
+/** `terminated`: ended early by a person; it covers nothing from then on, as `non-warranty` after its end. */
+export const AGREEMENT_STATUSES = ['draft', 'active', 'non-warranty', 'terminated'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 /** What a line covers: a service every period, or a number of services or spare parts. */
@@ -47,6 +48,7 @@ export interface Agreement extends Entity {
   origin?: { salesOrderId: string; ruleId: string };
   activatedAt?: string;
   expiredAt?: string;
+  terminated?: { at: string; by: string; reason: string };
 }
 
 /** The record type a product's line gets. */
@@ -100,6 +102,12 @@ export const agreementSchema = z.object({
   origin: z.optional(z.object({ salesOrderId: z.string(), ruleId: z.string() })),
   activatedAt: z.optional(z.string()),
   expiredAt: z.optional(z.string()),
+  terminated: z.optional(z.object({ at: z.string(), by: z.string(), reason: z.string() })),
+});
+
+export const terminateAgreementInput = z.strictObject({
+  version: z.int().check(z.gte(1)),
+  reason: text(500),
 });
 
 /** An agreement as read: every counted line with its ledger. */

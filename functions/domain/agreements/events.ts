@@ -24,6 +24,7 @@ export const AGREEMENT_EVENTS = {
   AgreementCreated: agreementDetail,
   AgreementActivated: agreementDetail,
   AgreementExpired: agreementDetail,
+  AgreementTerminated: agreementDetail,
 } as const;
 
 export type AgreementEventType = keyof typeof AGREEMENT_EVENTS;

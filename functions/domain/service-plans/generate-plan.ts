@@ -99,7 +99,7 @@ export class PlanGenerator {
     try {
       planned = await plannedProducts(plan, agreement, (id) => this.deps.products.get(plan.tenantId, id));
     } catch (error) {
-      return this.failed(plan, progress, report, error, undefined);
+      return this.failed(progress, report, error, undefined);
     }
     const series = seriesOf(plan, agreement, progress.through);
     let next: PlanOccurrence | undefined;
@@ -115,7 +115,7 @@ export class PlanGenerator {
       }
       if (page.length === 0) break;
       const outcome = await this.generatePage(plan, planned, page, report);
-      if (outcome.error) return this.failed(plan, progress, report, outcome.error, outcome.failedAt);
+      if (outcome.error) return this.failed(progress, report, outcome.error, outcome.failedAt);
       Object.assign(progress, {
         through: page.at(-1)?.date,
         generated: progress.generated + outcome.created,
@@ -227,7 +227,6 @@ export class PlanGenerator {
    * and the dead-letter queue.
    */
   private async failed(
-    plan: ServicePlan,
     progress: PlanProgress,
     report: GenerationReport,
     error: unknown,

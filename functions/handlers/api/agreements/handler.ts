@@ -45,6 +45,9 @@ export function createHandler(app: AgreementsApplication) {
       implement(agreementRoutes.activate, ({ principal, params, body }) =>
         agreements.activate(principal, params.id, body.version),
       ),
+      implement(agreementRoutes.terminate, ({ principal, params, body }) =>
+        agreements.terminate(principal, params.id, body.version, body.reason),
+      ),
       implement(agreementRoutes.ledger, ({ principal, params }) =>
         agreements.ledger(principal, params.id, params.lineId),
       ),

@@ -1,5 +1,9 @@
 import * as z from 'zod/mini';
-import { agreementSchema, createAgreementInput } from '../../../domain/agreements/agreement';
+import {
+  agreementSchema,
+  createAgreementInput,
+  terminateAgreementInput,
+} from '../../../domain/agreements/agreement';
 import {
   agreementRuleSchema,
   createAgreementRuleInput,
@@ -120,6 +124,18 @@ export const agreementRoutes = {
     tag: TAG,
     params: idParams,
     body: z.strictObject({ version: expectedVersion }),
+    response: agreementSchema,
+    status: 200,
+  }),
+  terminate: defineRoute({
+    method: 'POST',
+    path: '/service-agreements/{id}/terminate',
+    operationId: 'terminateServiceAgreement',
+    summary:
+      'End an active agreement early, with a reason (send the version you read): it covers nothing from now on and its service plans end',
+    tag: TAG,
+    params: idParams,
+    body: terminateAgreementInput,
     response: agreementSchema,
     status: 200,
   }),
