@@ -41,20 +41,19 @@ export interface Ports {
 }
 
 /** The ports a function may be built with beyond table, clock and ids. */
-export type OptionalPorts = Partial<
-  Pick<
-    Ports,
-    | 'mail'
-    | 'reminders'
-    | 'agreementExpiry'
-    | 'mailBucket'
-    | 'replyTokens'
-    | 'mailDomain'
-    | 'workflow'
-    | 'approvals'
-    | 'planSchedules'
-  >
->;
+const OPTIONAL_PORTS = [
+  'mail',
+  'reminders',
+  'agreementExpiry',
+  'mailBucket',
+  'replyTokens',
+  'mailDomain',
+  'workflow',
+  'approvals',
+  'planSchedules',
+] as const;
+type OptionalPortName = (typeof OPTIONAL_PORTS)[number];
+export type OptionalPorts = Partial<Pick<Ports, OptionalPortName>>;
 
 /** The ports every function has: a table, a clock (the system's unless given) and ids from that clock. */
 export function basePorts(
@@ -62,35 +61,22 @@ export function basePorts(
   options: { clock?: Clock; mailFrom?: string } & OptionalPorts = {},
 ): Ports {
   const clock = options.clock ?? systemClock;
-  return {
+  const ports: Ports = {
     table,
     clock,
     ids: ulidGenerator(clock),
     mailFrom: options.mailFrom ?? 'service@localhost',
-    ...(options.mail ? { mail: options.mail } : {}),
-    ...(options.reminders ? { reminders: options.reminders } : {}),
-    ...(options.agreementExpiry ? { agreementExpiry: options.agreementExpiry } : {}),
-    ...(options.mailBucket ? { mailBucket: options.mailBucket } : {}),
-    ...(options.replyTokens ? { replyTokens: options.replyTokens } : {}),
-    ...(options.mailDomain ? { mailDomain: options.mailDomain } : {}),
-    ...(options.workflow ? { workflow: options.workflow } : {}),
-    ...(options.approvals ? { approvals: options.approvals } : {}),
-    ...(options.planSchedules ? { planSchedules: options.planSchedules } : {}),
   };
+  // Only the ports given: a port left out stays absent, so `requirePort` names it.
+  for (const name of OPTIONAL_PORTS) if (options[name]) Object.assign(ports, { [name]: options[name] });
+  return ports;
 }
 
 /** A port the function was built without: a wiring mistake, reported by name. */
-export function requirePort<
-  K extends
-    | 'mail'
-    | 'reminders'
-    | 'agreementExpiry'
-    | 'mailBucket'
-    | 'replyTokens'
-    | 'workflow'
-    | 'approvals'
-    | 'planSchedules',
->(ports: Ports, name: K): NonNullable<Ports[K]> {
+export function requirePort<K extends Exclude<OptionalPortName, 'mailDomain'>>(
+  ports: Ports,
+  name: K,
+): NonNullable<Ports[K]> {
   const port = ports[name];
   if (!port) throw new Error(`This function was composed without the ${name} port`);
   return port as NonNullable<Ports[K]>;

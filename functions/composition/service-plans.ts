@@ -1,3 +1,4 @@
+import { DynamoOrganisationReads } from '../adapters/dynamodb/organisation-reads';
 import { DynamoAgreementRepository } from '../adapters/dynamodb/repositories/agreements';
 import { PlanRuleRepository } from '../adapters/dynamodb/repositories/plan-rules';
 import { DynamoServicePlanRepository } from '../adapters/dynamodb/repositories/service-plans';
@@ -7,8 +8,11 @@ import { PlanEnding } from '../domain/service-plans/plan-ending';
 import { planRuleRules } from '../domain/service-plans/plan-rule';
 import { PlanSchedules } from '../domain/service-plans/plan-schedules';
 import { ServicePlanService } from '../domain/service-plans/plan-service';
+import type { Withdrawals } from '../domain/service-plans/withdraw-unstarted';
 import { MasterDataService } from '../domain/shared/master-data-service';
 import { createWorkOrder } from '../domain/work-orders/create-work-order';
+import { withdrawGeneratedWorkOrder } from '../domain/work-orders/withdraw-work-order';
+import type { WorkOrderContext } from '../domain/work-orders/work-order-context';
 import { type MasterDataRepositories, masterDataRepositories } from './master-data';
 import { type Ports, requirePort } from './ports';
 import { workOrderContext } from './work-orders';
@@ -51,6 +55,7 @@ export function servicePlanGenerator(
       plans: planRepository(ports),
       agreements: new DynamoAgreementRepository(ports.table, ports.clock),
       products: master.products,
+      withdrawals: withdrawalsOver(context, ports),
       workOrders: {
         create: (actor, input, claims, options) => createWorkOrder(context, actor, input, claims, options),
       },
@@ -59,9 +64,30 @@ export function servicePlanGenerator(
   );
 }
 
-/** Ends the plans of agreements that expired or were terminated. */
-export const servicePlanEnding = (ports: Ports): PlanEnding =>
-  new PlanEnding({ plans: planRepository(ports) }, ports);
+/** Ends the plans of agreements that expired or were terminated (and takes back their unstarted work, by setting). */
+export function servicePlanEnding(
+  ports: Ports,
+  master: MasterDataRepositories = masterDataRepositories(ports),
+): PlanEnding {
+  const { context } = workOrderContext(ports, master);
+  return new PlanEnding(
+    { plans: planRepository(ports), withdrawals: withdrawalsOver(context, ports) },
+    ports,
+  );
+}
+
+/** Taking back a plan's unstarted work orders: through the work-order context, by the tenant's settings. */
+function withdrawalsOver(context: WorkOrderContext, ports: Ports): Withdrawals {
+  const tenants = new DynamoOrganisationReads(ports.table).tenants;
+  return {
+    settings: async (tenantId) => (await tenants.get(tenantId))?.settings.servicePlans,
+    workOrders: {
+      get: (tenantId, id) => context.workOrders.get(tenantId, id),
+      withdraw: (actor, workOrder, reason, effects) =>
+        withdrawGeneratedWorkOrder(context, actor, workOrder, reason, effects),
+    },
+  };
+}
 
 /** Keeps each plan's schedule where its progress says: the only user of the schedule port. */
 export const planSchedules = (ports: Ports): PlanSchedules =>

@@ -1,7 +1,7 @@
 import type { ServiceProduct } from '../../domain/consumption/service-product';
 import type { InboundMail } from '../../domain/inbound-mail/inbound-mail';
 import { ClaimTakenError, ConflictError, VersionConflictError } from '../../domain/shared/errors';
-import type { Companion, Unchanged } from '../../domain/shared/ports';
+import type { Companion, OccurrenceWithdrawal, Unchanged } from '../../domain/shared/ports';
 import type { WorkOrderAttachment } from '../../domain/work-orders/attachments';
 import { keys } from './keys';
 import type { Transaction } from './transaction';
@@ -43,7 +43,8 @@ export function companionItem(companion: Companion): Parameters<Transaction['put
     const { tenantId, planId, date } = companion.entity;
     return [
       { ...companion.entity, ...keys.planOccurrence(tenantId, planId, date), entityType: 'PlanOccurrence' },
-      'attribute_not_exists(pk)',
+      // A day whose work order was taken back (withdrawn) may be generated again.
+      'attribute_not_exists(pk) OR attribute_exists(withdrawnAt)',
       () => new ClaimTakenError(PLAN_OCCURRENCE_SCOPE, `${planId}/${date}`),
     ];
   }
@@ -57,6 +58,20 @@ export function companionItem(companion: Companion): Parameters<Transaction['put
     item,
     'attribute_not_exists(pk)',
     () => new ConflictError(`${companion.aggregate} ${companion.entity.id} already exists`),
+  ];
+}
+
+/** Marks an occurrence record withdrawn, if it still names the work order being taken back. */
+export function withdrawalUpdate(withdrawal: OccurrenceWithdrawal): Parameters<Transaction['update']> {
+  return [
+    keys.planOccurrence(withdrawal.tenantId, withdrawal.planId, withdrawal.date),
+    'SET withdrawnAt = :at, withdrawnBecause = :reason',
+    'workOrderId = :workOrder AND attribute_not_exists(withdrawnAt)',
+    () =>
+      new ConflictError(
+        `Occurrence ${withdrawal.planId}/${withdrawal.date} was withdrawn or generated again`,
+      ),
+    { ':at': withdrawal.at, ':reason': withdrawal.reason, ':workOrder': withdrawal.workOrderId },
   ];
 }
 

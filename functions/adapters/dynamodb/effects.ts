@@ -7,7 +7,7 @@ import {
 import type { DomainEvent } from '../../domain/shared/events';
 import type { Claim, IdempotencyClaim, OnceClaim, QuotaClaim, WriteEffects } from '../../domain/shared/ports';
 import type { Clock } from '../../shared/clock';
-import { companionItem, unchangedCheck } from './companions';
+import { companionItem, unchangedCheck, withdrawalUpdate } from './companions';
 import { keys } from './keys';
 import { addOrgChange } from './org-chart-change';
 import { addSceneAccess } from './scene-access';
@@ -62,6 +62,7 @@ export function addEffects(
   }
   for (const companion of effects?.companions ?? []) tx.put(...companionItem(companion));
   for (const unchanged of effects?.unchanged ?? []) tx.check(...unchangedCheck(unchanged));
+  for (const withdrawal of effects?.withdrawals ?? []) tx.update(...withdrawalUpdate(withdrawal));
   if (effects?.orgChange) addOrgChange(tx, tenantId, effects.orgChange);
   if (effects?.sceneAccess) addSceneAccess(tx, tenantId, effects.sceneAccess);
 }

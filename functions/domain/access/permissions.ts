@@ -71,9 +71,14 @@ export type Permission = keyof typeof MASTER_DATA_PERMISSIONS;
 
 /**
  * What only system actors do: comment on a work order they were led to by a
- * key (a reply's thread), and reopen it when that reply comes after it closed.
+ * key (a reply's thread), reopen it when that reply comes after it closed,
+ * and take back (cancel) a work order a plan generated that nobody started.
  */
-export type SystemPermission = Permission | 'work-order:comment' | 'work-order:reopen';
+export type SystemPermission =
+  | Permission
+  | 'work-order:comment'
+  | 'work-order:reopen'
+  | 'work-order:withdraw';
 
 /**
  * What each system actor may do. None of them browses: each reaches a work
@@ -88,7 +93,7 @@ export const SYSTEM_ACTOR_PERMISSIONS = {
     'customer:read',
     'customer:write',
   ],
-  'service-plan': ['work-order:create', 'customer:read'],
+  'service-plan': ['work-order:create', 'work-order:withdraw', 'customer:read'],
   workflow: ['work-order:comment', 'customer:read', 'agreement:generate'],
   'integration-client': ['work-order:create', 'customer:read'],
 } as const satisfies Record<SystemActorKind, readonly SystemPermission[]>;
@@ -98,7 +103,12 @@ export function can(actor: Actor, permission: SystemPermission): boolean {
     const allowed: readonly SystemPermission[] = SYSTEM_ACTOR_PERMISSIONS[actor.system];
     return allowed.includes(permission);
   }
-  if (permission === 'work-order:comment' || permission === 'work-order:reopen') return false;
+  if (
+    permission === 'work-order:comment' ||
+    permission === 'work-order:reopen' ||
+    permission === 'work-order:withdraw'
+  )
+    return false;
   const allowed: readonly Role[] = MASTER_DATA_PERMISSIONS[permission];
   return actor.roles.some((role) => allowed.includes(role));
 }

@@ -20,6 +20,15 @@ export const tenantSettingsSchema = z.strictObject({
   agreementMatching: z.optional(z.enum(AGREEMENT_MATCHING)),
   /** How billing orders are paid: the payment QR carries a link of this template, or an EPC credit transfer. */
   payment: z.optional(paymentSettingsSchema),
+  /** What becomes of work orders a plan generated that nobody has started yet. */
+  servicePlans: z.optional(
+    z.strictObject({
+      /** When the plan's recurrence, template or line changes: cancel them and generate them again (default no). */
+      regenerateUnstarted: z.optional(z.boolean()),
+      /** When the agreement expires or is terminated: keep them (default) or cancel them. */
+      unstartedOnAgreementEnd: z.optional(z.enum(['keep', 'cancel'])),
+    }),
+  ),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 

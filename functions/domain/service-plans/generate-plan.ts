@@ -19,6 +19,7 @@ import {
 } from './plan-work-order';
 import type { PlanDue, ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
+import { type Withdrawals, withdrawUnstarted } from './withdraw-unstarted';
 
 /** Occurrences handled between two saves of the progress: a run that stops resumes from the last save. */
 export const GENERATION_PAGE = 25;
@@ -34,6 +35,8 @@ export interface GeneratorDependencies {
   plans: ServicePlanRepository;
   agreements: Pick<AgreementRepository, 'get'>;
   products: Pick<Repository<Product>, 'get'>;
+  /** Takes back unstarted work orders of an older revision, when the tenant wants them generated again. */
+  withdrawals: Withdrawals;
   /** Creates one work order, with what its occurrence writes beside it (`createWorkOrder` over its context). */
   workOrders: {
     create(
@@ -52,6 +55,8 @@ export interface GenerationReport {
   generated: { date: string; workOrderId: string; workOrderNumber: string }[];
   /** Occurrences found with their work order already (an earlier or concurrent run). */
   existing: number;
+  /** Local dates whose unstarted work orders were taken back to be made again (tenant setting). */
+  withdrawn?: string[];
   nextDue?: PlanProgress['nextDue'];
   error?: string;
 }
@@ -101,6 +106,7 @@ export class PlanGenerator {
     } catch (error) {
       return this.failed(progress, report, error, undefined);
     }
+    await this.regenerateStale(plan, agreement, report);
     const series = seriesOf(plan, agreement, progress.through);
     let next: PlanOccurrence | undefined;
     for (;;) {
@@ -148,9 +154,9 @@ export class PlanGenerator {
   ): Promise<{ created: number; last?: PlanProgress['lastGenerated']; error?: unknown; failedAt?: string }> {
     const first = page[0]?.date ?? '';
     const last = page.at(-1)?.date ?? '';
-    const existing = new Set(
-      (await this.deps.plans.generated(plan.tenantId, plan.id, first, last)).map((record) => record.date),
-    );
+    const records = await this.deps.plans.generated(plan.tenantId, plan.id, first, last);
+    // A withdrawn record no longer claims its day: that occurrence is generated again.
+    const existing = new Set(records.filter((record) => !record.withdrawnAt).map((record) => record.date));
     const missing = page.filter((occurrence) => !existing.has(occurrence.date));
     report.existing += page.length - missing.length;
     const results = await mapConcurrently(missing, CONCURRENCY, (occurrence) =>
@@ -172,6 +178,36 @@ export class PlanGenerator {
       report.generated.push({ date: result.occurrence.date, ...result.created });
     }
     return { created, ...(lastGenerated ? { last: lastGenerated } : {}) };
+  }
+
+  /**
+   * When the tenant regenerates unstarted work orders and the plan's revision
+   * moved on: the work orders of future occurrences made from an older
+   * revision that nobody has started are taken back, so the walk makes them
+   * anew from the plan as it is (and drops those the new series has not).
+   */
+  private async regenerateStale(plan: ServicePlan, agreement: { endDate: string }, report: GenerationReport) {
+    if ((plan.revision ?? 1) <= 1) return;
+    const settings = await this.deps.withdrawals.settings(plan.tenantId);
+    if (!settings?.regenerateUnstarted) return;
+    const now = this.now();
+    const records = await this.deps.plans.generated(
+      plan.tenantId,
+      plan.id,
+      now.slice(0, 10),
+      agreement.endDate,
+    );
+    const stale = records.filter(
+      (record) => !record.withdrawnAt && record.at > now && (record.revision ?? 1) < (plan.revision ?? 1),
+    );
+    if (stale.length === 0) return;
+    report.withdrawn = await withdrawUnstarted(
+      this.deps.withdrawals,
+      plan,
+      stale,
+      `Service plan ${plan.name} changed`,
+      now,
+    );
   }
 
   /** One occurrence's work order, or undefined when another run created it first. */

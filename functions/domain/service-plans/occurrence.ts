@@ -20,9 +20,13 @@ export interface GeneratedOccurrence {
   at: string;
   workOrderId: string;
   workOrderNumber: string;
-  /** The plan version it was generated from. */
+  /** The plan version it was generated from, and the plan's revision (what makes its work orders) then. */
   planVersion: number;
+  revision?: number;
   generatedAt: string;
+  /** Its work order was taken back (cancelled while nobody had started it): the day may be generated again. */
+  withdrawnAt?: string;
+  withdrawnBecause?: string;
 }
 
 /** Where a plan's generation stands: kept apart from the plan, so a run never moves the plan's version. */
@@ -56,7 +60,10 @@ export const generatedOccurrenceSchema = z.object({
   workOrderId: z.string(),
   workOrderNumber: z.string(),
   planVersion: z.int(),
+  revision: z.optional(z.int()),
   generatedAt: z.string(),
+  withdrawnAt: z.optional(z.string()),
+  withdrawnBecause: z.optional(z.string()),
 });
 
 export const planProgressSchema = z.object({

@@ -4,6 +4,7 @@ import { servicePlanEvent } from './events';
 import type { PlanProgress } from './occurrence';
 import type { ServicePlanRepository } from './ports';
 import type { EndReason, ServicePlan } from './service-plan';
+import { type Withdrawals, withdrawUnstarted } from './withdraw-unstarted';
 
 /** A plan's progress before its first run. */
 export const freshProgress = (plan: Pick<ServicePlan, 'tenantId' | 'id' | 'version'>): PlanProgress => ({
@@ -16,7 +17,7 @@ export const freshProgress = (plan: Pick<ServicePlan, 'tenantId' | 'id' | 'versi
 /** Ends plans: by hand, or every plan of an agreement that expired or was terminated. */
 export class PlanEnding {
   constructor(
-    private readonly deps: { plans: ServicePlanRepository },
+    private readonly deps: { plans: ServicePlanRepository; withdrawals?: Withdrawals },
     private readonly context: ServiceContext,
   ) {}
 
@@ -25,11 +26,32 @@ export class PlanEnding {
     const plans = await this.deps.plans.ofAgreement(tenantId, agreementId);
     const actor: Actor = { tenantId, system: 'workflow', id: reason };
     const ended: string[] = [];
-    for (const plan of plans.filter((candidate) => candidate.status === 'active')) {
-      await this.end(plan, reason, actor);
-      ended.push(plan.id);
+    const cancel = this.deps.withdrawals
+      ? (await this.deps.withdrawals.settings(tenantId))?.unstartedOnAgreementEnd === 'cancel'
+      : false;
+    for (const plan of plans) {
+      const active = plan.status === 'active';
+      const current = active ? await this.end(plan, reason, actor) : plan;
+      if (active) ended.push(plan.id);
+      // Also for a plan this agreement's end ended before: a delivery that stopped halfway is finished.
+      if (cancel && this.deps.withdrawals && current.endReason?.startsWith('agreement-'))
+        await this.withdrawAll(current, this.deps.withdrawals, reason);
     }
     return ended;
+  }
+
+  /** Every unstarted work order the plan generated is cancelled; what is cancelled or started already is left alone. */
+  private async withdrawAll(plan: ServicePlan, withdrawals: Withdrawals, reason: EndReason): Promise<void> {
+    const records = await this.deps.plans.generated(plan.tenantId, plan.id, '0000-01-01', '9999-12-31');
+    const because =
+      reason === 'agreement-terminated' ? 'its agreement was terminated' : 'its agreement expired';
+    await withdrawUnstarted(
+      withdrawals,
+      plan,
+      records,
+      `Service plan ${plan.name} ended: ${because}`,
+      this.context.clock.now().toISOString(),
+    );
   }
 
   /** Nothing more is generated; what was generated stays. */

@@ -136,6 +136,7 @@ export const servicePlanSchema = z.object({
     serviceProducts: z.optional(z.array(z.object({ lineId: z.string(), quantity: z.int() }))),
   }),
   status: z.enum(PLAN_STATUSES),
+  revision: z.optional(z.int()),
   endedAt: z.optional(z.string()),
   endReason: z.optional(z.enum(END_REASONS)),
   seriesFrom: z.optional(z.string()),

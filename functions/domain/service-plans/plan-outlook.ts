@@ -24,7 +24,9 @@ export async function forecastOf(
   const first = next[0]?.date;
   const last = next.at(-1)?.date;
   const records = first && last ? await plans.generated(plan.tenantId, plan.id, first, last) : [];
-  const byDate = new Map(records.map((record) => [record.date, record]));
+  const byDate = new Map(
+    records.filter((record) => !record.withdrawnAt).map((record) => [record.date, record]),
+  );
   return {
     planId: plan.id,
     occurrences: next.map((occurrence) => {
@@ -62,7 +64,7 @@ export async function changesOf(
   const first = dates[0];
   const last = dates.at(-1);
   const records = first && last ? await plans.generated(previous.tenantId, previous.id, first, last) : [];
-  const generated = new Set(records.map((record) => record.date));
+  const generated = new Set(records.filter((record) => !record.withdrawnAt).map((record) => record.date));
   const open = (occurrence: PlanOccurrence) => !generated.has(occurrence.date);
   return changesBetween(before.filter(open), after.filter(open));
 }

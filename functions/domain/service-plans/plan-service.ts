@@ -75,6 +75,7 @@ export class ServicePlanService {
       leadDays: input.leadDays ?? DEFAULT_LEAD_DAYS,
       template,
       status: 'active',
+      revision: 1,
     };
     const progress: PlanProgress = { ...freshProgress(plan), runAt: firstRunOf(plan, agreement, now) };
     await this.deps.plans.create(plan, progress, {
@@ -138,12 +139,21 @@ export class ServicePlanService {
       version: previous.version + 1,
       updatedAt: now,
     };
+    // What makes the work orders changed: a new revision, and a walk from the start again.
+    const remade =
+      input.recurrence !== undefined ||
+      input.template !== undefined ||
+      next.agreementLineId !== previous.agreementLineId;
+    if (remade) next.revision = (previous.revision ?? 1) + 1;
     const changes = await changesOf(this.deps.plans, previous, next, agreement, now);
     const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(previous);
     // A new recurrence walks again from the edit; the records of what was generated keep it from repeating.
     // Run at once: occurrences the edit brought into the lead window are due now.
     const nextProgress: PlanProgress = { ...progress, planVersion: next.version, runAt: now };
     if (input.recurrence) delete nextProgress.through;
+    else if (remade && nextProgress.through && nextProgress.through >= twoDaysBefore(now))
+      // Only occurrences from today on are made again; a local date may run a day behind UTC.
+      nextProgress.through = twoDaysBefore(now);
     await this.deps.plans.update(
       previous,
       next,
@@ -260,6 +270,9 @@ export class ServicePlanService {
     return this.context.clock.now().toISOString();
   }
 }
+
+const twoDaysBefore = (instant: string) =>
+  new Date(new Date(instant).getTime() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
 /** When a new plan first runs: at the lead time of its first occurrence, or now if that has passed. */
 function firstRunOf(plan: ServicePlan, agreement: AgreementView, now: string): string | undefined {

@@ -69,6 +69,7 @@ export function occurrenceWrite(
         workOrderId: workOrder.id,
         workOrderNumber: workOrder.number,
         planVersion: plan.version,
+        revision: plan.revision ?? 1,
         generatedAt: context.now,
       };
       const serviceProducts: Companion[] = products.map(({ lineId, quantity, product }) => ({

@@ -47,6 +47,12 @@ export interface ServicePlan extends Entity {
   leadDays: number;
   template: WorkOrderTemplate;
   status: PlanStatus;
+  /**
+   * What makes its work orders: 1, and one more each time the recurrence,
+   * the template or the line changes (not the name or the lead time).
+   * Generated work orders keep the revision they were made from.
+   */
+  revision?: number;
   endedAt?: string;
   endReason?: EndReason;
   /**

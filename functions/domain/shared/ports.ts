@@ -71,6 +71,13 @@ export interface PlanOccurrenceRecord {
   date: string;
 }
 
+/** A plan occurrence whose work order was taken back: its record no longer claims the day. */
+export interface OccurrenceWithdrawal extends PlanOccurrenceRecord {
+  workOrderId: string;
+  at: string;
+  reason: string;
+}
+
 /** An entity the change was decided on, which must still be at the version read when the change commits. */
 export interface Unchanged {
   aggregate: 'service-plan';
@@ -86,6 +93,8 @@ export interface WriteEffects {
   companions?: readonly Companion[];
   /** Entities that must not have changed since they were read (the plan a work order is generated from). */
   unchanged?: readonly Unchanged[];
+  /** Occurrence records whose work order is taken back in this change. */
+  withdrawals?: readonly OccurrenceWithdrawal[];
   /** A change of the organisation's chart (superiors, parents, heads, scope), and the re-filing it starts. */
   orgChange?: OrgChartChange;
   /** What viewers' scenes read of the organisation: profiles, group memberships, sharing rules. */
