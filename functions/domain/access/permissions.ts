@@ -1,15 +1,9 @@
 import { ForbiddenError } from '../shared/errors';
 import { type Actor, isSystemActor, type SystemActorKind } from './actor';
-import type { Role } from './principal';
+import { ROLES, type Role } from './principal';
 
 /** Every role of a tenant: who may read what is open to the whole tenant. */
-const EVERY_ROLE = [
-  'crm-admin',
-  'service-manager',
-  'service-staff',
-  'call-center-agent',
-  'integration',
-] as const;
+const EVERY_ROLE = ROLES;
 
 /** Who configures the tenant. */
 const ADMINS = ['crm-admin'] as const;

@@ -2,7 +2,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { OUTBOX_ENTITY_TYPE } from '../../adapters/dynamodb/table-definition';
 import { EventBridgePublisher } from '../../adapters/eventbridge/publisher';
 import { type DomainEvent, domainEventSchema, type EventPublisher } from '../../domain/shared/events';
@@ -12,24 +11,9 @@ import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
 import { eventHandler } from '../event-handler';
 import { observability } from '../observability';
+import { streamBatch } from './stream-batch';
 
 const SERVICE = 'outbox-publisher';
-
-/** A table stream batch, as far as the publisher reads it; the images are checked item by item. */
-const streamBatch = z.object({
-  Records: z.array(
-    z.object({
-      eventID: z.optional(z.string()),
-      eventName: z.optional(z.string()),
-      dynamodb: z.optional(
-        z.object({
-          SequenceNumber: z.optional(z.string()),
-          NewImage: z.optional(z.record(z.string(), z.unknown())),
-        }),
-      ),
-    }),
-  ),
-});
 
 /**
  * Reads outbox items from the table stream and publishes their events.

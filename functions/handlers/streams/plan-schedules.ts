@@ -1,6 +1,5 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { PLAN_PROGRESS_ENTITY_TYPE } from '../../adapters/dynamodb/table-definition';
 import { EventBridgePlanScheduler, planScheduleTarget } from '../../adapters/scheduler/service-plans';
 import { fromEnvironment } from '../../composition/environment';
@@ -12,24 +11,12 @@ import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
 import { eventHandler } from '../event-handler';
 import { observability } from '../observability';
+import { streamBatch } from './stream-batch';
 
 const SERVICE = 'plan-schedules';
 
-const image = z.optional(z.record(z.string(), z.unknown()));
-
 /** A stream image in DynamoDB's attribute-value form, as far as it is read here. */
 type StreamImage = Partial<Record<'entityType' | 'tenantId' | 'planId' | 'runAt', { S?: string }>>;
-const streamBatch = z.object({
-  Records: z.array(
-    z.object({
-      eventID: z.optional(z.string()),
-      eventName: z.optional(z.string()),
-      dynamodb: z.optional(
-        z.object({ SequenceNumber: z.optional(z.string()), NewImage: image, OldImage: image }),
-      ),
-    }),
-  ),
-});
 
 /**
  * The table stream (plan progress items) → each plan's one schedule is put
