@@ -137,6 +137,7 @@ export class StatelessStack extends Stack {
     this.servicePlans = createServicePlans(this, {
       eventBus: this.eventBus,
       table: stateful.table,
+      tableIndexNames: stateful.tableIndexNames,
     });
     this.inboundMail = this.settings.sesReceiving ? this.createInboundMail(stateful) : undefined;
 

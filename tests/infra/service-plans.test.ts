@@ -165,6 +165,22 @@ describe.each(TEST_REGIONS)('service plans in the stateless stack in %s', (regio
     });
   });
 
+  it("lets the generator and the agreement-end function Query the table's indexes by name; the keeper reads no table", () => {
+    const { generator, agreementEnd, scheduleKeeper } = pair.stateless.servicePlans;
+    for (const fn of [generator, agreementEnd]) {
+      const queried = statementsOf(logicalId(pair.stateless, fn.role))
+        .filter((s) => actionsOf(s).includes('dynamodb:Query'))
+        .map((s) => JSON.stringify(s.Resource));
+      for (const index of ['gsi1', 'gsi2', 'gsi3']) expect(queried.join(' ')).toContain(`/index/${index}`);
+      expect(queried.join(' ')).not.toContain('/index/*');
+    }
+    const keeperActions = statementsOf(logicalId(pair.stateless, scheduleKeeper.role)).flatMap(actionsOf);
+    // The stream itself is read by the event source mapping through these; nothing else of the table.
+    expect(
+      keeperActions.filter((a) => a.startsWith('dynamodb:') && !/Stream|Shard|GetRecords/.test(a)),
+    ).toEqual([]);
+  });
+
   it('ends the plans of an agreement that expired or was terminated, from the bus', () => {
     const { agreementEnd } = pair.stateless.servicePlans;
     const fn = logicalId(pair.stateless, agreementEnd.function);

@@ -72,6 +72,23 @@ describe('the plans schedule keeper', () => {
     );
   });
 
+  it('is built in AWS from the scheduler settings alone: the keeper reads no table', async () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.TABLE_NAME;
+      Object.assign(process.env, {
+        PLAN_SCHEDULE_GROUP: 'plans',
+        PLAN_GENERATOR_TARGET_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:generator',
+        PLAN_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/plans',
+      });
+      const { handler } = await import('../../functions/handlers/streams/plan-schedules');
+      const other = record('MODIFY', { entityType: { S: 'WorkOrder' } });
+      expect(await handler({ Records: [other] }, {} as never)).toEqual({ batchItemFailures: [] });
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('refuses what is not a stream batch', async () => {
     const handler = createPlanSchedulesHandler(new PlanSchedules(recordingScheduler().scheduler), quiet);
     await expect(handler({ records: [] })).rejects.toThrow(/DynamoDB stream batch/);

@@ -46,12 +46,7 @@ export const API_FUNCTIONS = {
   agreements: { entry: 'functions/handlers/api/agreements/handler.ts', routes: allAgreementRoutes },
   consumption: { entry: 'functions/handlers/api/consumption/handler.ts', routes: allConsumptionRoutes },
   billing: { entry: 'functions/handlers/api/billing/handler.ts', routes: allBillingRoutes },
-  'service-plans': {
-    entry: 'functions/handlers/api/service-plans/handler.ts',
-    // Generating by hand runs what the schedule runs (most plans have a few occurrences due at once).
-    timeoutSeconds: 29,
-    routes: allServicePlanRoutes,
-  },
+  'service-plans': { entry: 'functions/handlers/api/service-plans/handler.ts', routes: allServicePlanRoutes },
   mail: {
     entry: 'functions/handlers/api/mail/handler.ts',
     // Testing rules and replaying parse a stored mail (up to SES's 40 MB).

@@ -2,10 +2,9 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { PLAN_PROGRESS_ENTITY_TYPE } from '../../adapters/dynamodb/table-definition';
 import { EventBridgePlanScheduler, planScheduleTarget } from '../../adapters/scheduler/service-plans';
-import { fromEnvironment } from '../../composition/environment';
-import { planSchedules } from '../../composition/service-plans';
-import type { PlanSchedules, ProgressChange } from '../../domain/service-plans/plan-schedules';
+import { PlanSchedules, type ProgressChange } from '../../domain/service-plans/plan-schedules';
 import { systemClock } from '../../shared/clock';
+import { readConfig } from '../../shared/config';
 import type { FunctionLogger } from '../../shared/logger';
 import type { FunctionMetrics } from '../../shared/metrics';
 import { builtOnFirstCall } from '../entry';
@@ -71,14 +70,12 @@ export function createPlanSchedulesHandler(
   );
 }
 
-export const handler = builtOnFirstCall(() =>
-  createPlanSchedulesHandler(
-    fromEnvironment(planSchedules, (config) => ({
-      planSchedules: new EventBridgePlanScheduler(
-        new SchedulerClient({}),
-        () => planScheduleTarget(config),
-        systemClock,
-      ),
-    })),
-  ),
-);
+// The keeper reads no table: its stream records carry what it needs, so it is built from the scheduler alone.
+export const handler = builtOnFirstCall(() => {
+  const config = readConfig();
+  return createPlanSchedulesHandler(
+    new PlanSchedules(
+      new EventBridgePlanScheduler(new SchedulerClient({}), () => planScheduleTarget(config), systemClock),
+    ),
+  );
+});
