@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicePlanGenerator } from '../../functions/composition/service-plans';
 import { createAgreementEndHandler } from '../../functions/handlers/events/service-plan-agreement-end';
 import { quiet } from '../helpers/consumption';
 import { type Body, PlanWorld } from '../helpers/plans';
@@ -234,5 +235,56 @@ describe('the end of the agreement', () => {
       token: world.admin,
     });
     expect(asked.status).toBe(409);
+  });
+});
+
+describe('a run that stops unseen halfway', () => {
+  it('leaves its schedule set to resume it, and the next run finishes with none missing and none twice', async () => {
+    const now = world.clock.now().getTime();
+    const start = dayOf(now - 40 * DAY);
+    const agreement = await world.agreement(start, dayOf(now + 100 * DAY));
+    const plan = await world.ok('POST', '/service-plans', {
+      name: 'Daily round',
+      agreementId: agreement.id,
+      recurrence: { rrule: 'FREQ=DAILY', timeZone: 'UTC', start: `${start}T05:00` },
+      leadDays: 0,
+    });
+    const ports = world.api.app.ports;
+    let created = 0;
+    // The generator as composed, but its function dies (not a domain error) after 10 work orders, inside its first page.
+    const real = servicePlanGenerator(ports);
+    const dying = servicePlanGenerator({
+      ...ports,
+      table: {
+        ...ports.table,
+        client: new Proxy(ports.table.client, {
+          get(target, name, receiver) {
+            if (name !== 'send') return Reflect.get(target, name, receiver);
+            return async (command: { constructor: { name: string } }) => {
+              if (command.constructor.name === 'TransactWriteCommand' && ++created > 10)
+                throw new Error('Task timed out');
+              return target.send(command as never);
+            };
+          },
+        }),
+      },
+    });
+    await expect(dying.run({ tenantId: world.tenantId, planId: plan.id })).rejects.toThrow('Task timed out');
+    const progress = await world.api.app.servicePlans.plans.get(
+      { tenantId: world.tenantId, userId: 'admin', roles: ['crm-admin'] },
+      plan.id,
+    );
+    // The lease: resumed a quarter of an hour later, even before its first page was saved.
+    expect(Date.parse(String(progress.progress.runAt))).toBeGreaterThan(
+      world.clock.now().getTime() + 10 * 60_000,
+    );
+    expect(await world.planWorkOrders(plan.id)).toHaveLength(10);
+
+    await real.run({ tenantId: world.tenantId, planId: plan.id });
+    const dates = (await world.planWorkOrders(plan.id)).map((o) => o.servicePlan?.occurrence);
+    const expected: string[] = [];
+    for (let day = Date.parse(`${start}T05:00:00Z`); day <= world.clock.now().getTime(); day += DAY)
+      expected.push(dayOf(day));
+    expect(dates).toEqual(expected);
   });
 });

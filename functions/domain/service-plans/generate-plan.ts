@@ -1,8 +1,12 @@
 import type { Actor } from '../access/actor';
 import type { AgreementRepository } from '../agreements/ports';
 import type { Product } from '../catalog/product';
-import { mapConcurrently } from '../shared/concurrency';
-import { ClaimTakenError, DomainError, TransactionConflictError } from '../shared/errors';
+import {
+  ClaimTakenError,
+  DomainError,
+  TransactionConflictError,
+  VersionConflictError,
+} from '../shared/errors';
 import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim, Repository } from '../shared/ports';
 import type { CreateOptions } from '../work-orders/create-work-order';
@@ -19,17 +23,16 @@ import {
 } from './plan-work-order';
 import type { PlanDue, ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
-import { type Withdrawals, withdrawUnstarted } from './withdraw-unstarted';
+import { type Withdrawals, withdrawStale } from './withdraw-unstarted';
 
 /** Occurrences handled between two saves of the progress: a run that stops resumes from the last save. */
 export const GENERATION_PAGE = 25;
-/** Work orders created at once within a page. */
-const CONCURRENCY = 4;
 /** How soon a plan whose template cannot be generated is tried again (a person fixes it, or the edit reschedules). */
 const RETRY_AFTER_MS = 3600 * 1000;
 /** When a run that stopped unseen halfway is resumed by its schedule. */
 const RESUME_AFTER_MS = 15 * 60 * 1000;
-const MAX_CONFLICT_ATTEMPTS = 4;
+const MAX_CONFLICT_ATTEMPTS = 5;
+const CONFLICT_PAUSE_MS = 40;
 
 export interface GeneratorDependencies {
   plans: ServicePlanRepository;
@@ -90,25 +93,28 @@ export class PlanGenerator {
     if (plan?.status !== 'active') return { ...report, outcome: plan ? 'ended' : 'no-plan' };
     const progress = (await this.deps.plans.progress(plan.tenantId, plan.id)) ?? freshProgress(plan);
     if (progress.planVersion !== plan.version) return { ...report, outcome: 'superseded' };
+    const now = this.now();
     const agreement = await this.deps.agreements.get(plan.tenantId, plan.agreementId);
     if (agreement?.status !== 'active') {
       // Nothing is generated for an agreement that no longer covers anything; its end ends the plan.
-      return this.save({ ...progress, lastRunAt: this.now() }, undefined, {
-        ...report,
-        outcome: 'agreement-inactive',
-      });
+      return this.save({ ...progress, lastRunAt: now }, {}, { ...report, outcome: 'agreement-inactive' });
     }
-
-    const now = this.now();
     let planned: PlannedProduct[];
     try {
       planned = await plannedProducts(plan, agreement, (id) => this.deps.products.get(plan.tenantId, id));
+      const withdrawn = await withdrawStale(this.deps.withdrawals, this.deps.plans, plan, now);
+      if (withdrawn.length > 0) {
+        report.withdrawn = withdrawn;
+        // The walk goes back to the first of them, so each is made again (or not, if the series dropped it).
+        progress.through = earlier(progress.through, dayBefore(withdrawn[0] as string));
+      }
     } catch (error) {
       return this.failed(progress, report, error, undefined);
     }
-    await this.regenerateStale(plan, agreement, report);
+
     const series = seriesOf(plan, agreement, progress.through);
     let next: PlanOccurrence | undefined;
+    let leased = false;
     for (;;) {
       const page: PlanOccurrence[] = [];
       for (let item = series.next(); !item.done; item = series.next()) {
@@ -120,32 +126,55 @@ export class PlanGenerator {
         if (page.length === GENERATION_PAGE) break;
       }
       if (page.length === 0) break;
+      if (!leased) {
+        // Work is due: should this run stop unseen (its function timed out), its schedule resumes it.
+        if (
+          !(await this.deps.plans.saveProgress({
+            ...progress,
+            lastRunAt: now,
+            runAt: this.later(RESUME_AFTER_MS),
+          }))
+        )
+          return { ...report, outcome: 'superseded' };
+        leased = true;
+      }
       const outcome = await this.generatePage(plan, planned, page, report);
+      progress.generated += outcome.created;
+      if (outcome.last) progress.lastGenerated = outcome.last;
       if (outcome.error) return this.failed(progress, report, outcome.error, outcome.failedAt);
       Object.assign(progress, {
         through: page.at(-1)?.date,
-        generated: progress.generated + outcome.created,
-        ...(outcome.last ? { lastGenerated: outcome.last } : {}),
         lastRunAt: now,
-        // Should this run stop here unseen (its function timed out), the schedule resumes it.
         runAt: this.later(RESUME_AFTER_MS),
       });
       delete progress.lastError;
       if (next) break;
       if (options.deadline && this.context.clock.now() >= options.deadline) {
         // Out of time with more due: a fresh run takes over from the saved progress at once.
-        return this.save({ ...progress, runAt: this.now() }, undefined, { ...report, outcome: 'continues' });
+        const { nextDue } = progress;
+        return this.save(
+          progress,
+          { runAt: this.now(), ...(nextDue ? { nextDue } : {}) },
+          {
+            ...report,
+            outcome: 'continues',
+          },
+        );
       }
       if (!(await this.deps.plans.saveProgress(progress))) return { ...report, outcome: 'superseded' };
     }
     const nextDue = next ? { date: next.date, at: next.at, generateAt: next.generateAt } : undefined;
-    return this.save({ ...progress, lastRunAt: now }, nextDue, {
+    return this.save({ ...progress, lastRunAt: now }, nextDue ? { nextDue, runAt: nextDue.generateAt } : {}, {
       ...report,
       ...(nextDue ? { nextDue } : {}),
     });
   }
 
-  /** Creates the missing work orders of one page of due occurrences. */
+  /**
+   * Creates the missing work orders of one page of due occurrences, one after
+   * the other (in date order, so their numbers are too; and one plan's
+   * transactions never contend with each other), up to the first that fails.
+   */
   private async generatePage(
     plan: ServicePlan,
     planned: readonly PlannedProduct[],
@@ -157,57 +186,33 @@ export class PlanGenerator {
     const records = await this.deps.plans.generated(plan.tenantId, plan.id, first, last);
     // A withdrawn record no longer claims its day: that occurrence is generated again.
     const existing = new Set(records.filter((record) => !record.withdrawnAt).map((record) => record.date));
-    const missing = page.filter((occurrence) => !existing.has(occurrence.date));
-    report.existing += page.length - missing.length;
-    const results = await mapConcurrently(missing, CONCURRENCY, (occurrence) =>
-      this.generateOne(plan, planned, occurrence).then(
-        (created) => ({ occurrence, created }),
-        (error: unknown) => ({ occurrence, error }),
-      ),
-    );
     let created = 0;
     let lastGenerated: PlanProgress['lastGenerated'];
-    for (const result of results) {
-      if ('error' in result) return { created, error: result.error, failedAt: result.occurrence.date };
-      if (!result.created) {
+    for (const occurrence of page) {
+      if (existing.has(occurrence.date)) {
+        report.existing += 1;
+        continue;
+      }
+      let made: Awaited<ReturnType<PlanGenerator['generateOne']>>;
+      try {
+        made = await this.generateOne(plan, planned, occurrence);
+      } catch (error) {
+        return {
+          created,
+          ...(lastGenerated ? { last: lastGenerated } : {}),
+          error,
+          failedAt: occurrence.date,
+        };
+      }
+      if (!made) {
         report.existing += 1;
         continue;
       }
       created += 1;
-      lastGenerated = { date: result.occurrence.date, at: result.occurrence.at, ...result.created };
-      report.generated.push({ date: result.occurrence.date, ...result.created });
+      lastGenerated = { date: occurrence.date, at: occurrence.at, ...made };
+      report.generated.push({ date: occurrence.date, ...made });
     }
     return { created, ...(lastGenerated ? { last: lastGenerated } : {}) };
-  }
-
-  /**
-   * When the tenant regenerates unstarted work orders and the plan's revision
-   * moved on: the work orders of future occurrences made from an older
-   * revision that nobody has started are taken back, so the walk makes them
-   * anew from the plan as it is (and drops those the new series has not).
-   */
-  private async regenerateStale(plan: ServicePlan, agreement: { endDate: string }, report: GenerationReport) {
-    if ((plan.revision ?? 1) <= 1) return;
-    const settings = await this.deps.withdrawals.settings(plan.tenantId);
-    if (!settings?.regenerateUnstarted) return;
-    const now = this.now();
-    const records = await this.deps.plans.generated(
-      plan.tenantId,
-      plan.id,
-      now.slice(0, 10),
-      agreement.endDate,
-    );
-    const stale = records.filter(
-      (record) => !record.withdrawnAt && record.at > now && (record.revision ?? 1) < (plan.revision ?? 1),
-    );
-    if (stale.length === 0) return;
-    report.withdrawn = await withdrawUnstarted(
-      this.deps.withdrawals,
-      plan,
-      stale,
-      `Service plan ${plan.name} changed`,
-      now,
-    );
   }
 
   /** One occurrence's work order, or undefined when another run created it first. */
@@ -222,35 +227,30 @@ export class PlanGenerator {
           planActor(plan),
           workOrderInputOf(plan, occurrence),
           [],
-          occurrenceWrite(plan, occurrence, planned, {
-            ids: this.context.ids,
-            now: this.context.clock.now().toISOString(),
-          }),
+          occurrenceWrite(plan, occurrence, planned, { ids: this.context.ids, now: this.now() }),
         );
         return { workOrderId: workOrder.id, workOrderNumber: workOrder.number };
       } catch (error) {
         if (error instanceof ClaimTakenError) return undefined;
         if (!(error instanceof TransactionConflictError) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+        // Another run holds the same items this moment: wait a little, longer each time, and try again.
+        await pause(attempt * CONFLICT_PAUSE_MS * (1 + Math.random()));
       }
     }
   }
 
-  /**
-   * Saves where the run ended: the next occurrence due (and the schedule's
-   * next run at its lead time), or none. Refused when the plan was edited meanwhile.
-   */
+  /** Saves where the run ended and names the next run (none: the schedule goes). Refused when the plan was edited. */
   private async save(
     progress: PlanProgress,
-    nextDue: PlanProgress['nextDue'],
+    next: { nextDue?: PlanProgress['nextDue']; runAt?: string },
     report: GenerationReport,
   ): Promise<GenerationReport> {
-    const saved: PlanProgress = { ...progress };
-    if (nextDue) saved.nextDue = nextDue;
-    else if (report.outcome !== 'continues') delete saved.nextDue;
-    if (report.outcome !== 'continues') {
-      if (nextDue) saved.runAt = nextDue.generateAt;
-      else delete saved.runAt;
-    }
+    const { nextDue: _due, runAt: _run, ...rest } = progress;
+    const saved: PlanProgress = {
+      ...rest,
+      ...(next.nextDue ? { nextDue: next.nextDue } : {}),
+      ...(next.runAt ? { runAt: next.runAt } : {}),
+    };
     if (!(await this.deps.plans.saveProgress(saved))) return { ...report, outcome: 'superseded' };
     return report;
   }
@@ -259,8 +259,9 @@ export class PlanGenerator {
    * A work order the plan cannot make as it stands (its person in charge
    * disabled, a product gone): the error is kept on the plan for whoever
    * looks, the occurrence is not passed over, and the plan is tried again
-   * later. Anything else (the table unreachable) is thrown, for the retries
-   * and the dead-letter queue.
+   * later. The plan changed under the run: the change named the next run.
+   * Anything else (the table unreachable) is thrown, for the retries and the
+   * dead-letter queue.
    */
   private async failed(
     progress: PlanProgress,
@@ -268,15 +269,26 @@ export class PlanGenerator {
     error: unknown,
     date: string | undefined,
   ): Promise<GenerationReport> {
+    if (error instanceof VersionConflictError) return { ...report, outcome: 'superseded' };
     if (!(error instanceof DomainError) || error instanceof TransactionConflictError) throw error;
     const now = this.now();
     const message = error.message;
-    await this.deps.plans.saveProgress({
+    const saved = await this.deps.plans.saveProgress({
       ...progress,
       lastError: { at: now, message, ...(date ? { date } : {}) },
       lastRunAt: now,
       runAt: this.later(RETRY_AFTER_MS),
     });
-    return { ...report, outcome: 'failed', error: message };
+    return { ...report, outcome: saved ? 'failed' : 'superseded', error: message };
   }
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The calendar day before a local date (`YYYY-MM-DD`), whatever the zone: date arithmetic only. */
+const dayBefore = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 24 * 3600 * 1000).toISOString().slice(0, 10);
+
+/** The earlier of a walk's position and a date; a walk from the start stays one. */
+const earlier = (through: string | undefined, date: string) =>
+  through === undefined || through <= date ? through : date;

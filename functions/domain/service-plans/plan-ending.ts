@@ -71,8 +71,8 @@ export class PlanEnding {
       occurredAt: now,
       actorId: actorIdOf(actor),
     });
-    // No next run: the schedule goes when the progress says so.
-    const { runAt: _runAt, ...ended } = progress;
+    // No next run and nothing due: the schedule goes when the progress says so.
+    const { runAt: _runAt, nextDue: _nextDue, ...ended } = progress;
     await this.deps.plans.update(plan, next, { events: [event] }, { ...ended, planVersion: next.version });
     return next;
   }

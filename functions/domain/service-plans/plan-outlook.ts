@@ -6,10 +6,14 @@ import type { ServicePlan } from './service-plan';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The plan's occurrences due from `now` on (the walk starts a day early, as local dates run behind UTC). */
+/**
+ * The plan's occurrences due from `now` on. Local dates run up to a day
+ * behind (and ahead of) UTC, so the walk starts two days back and keeps what
+ * is still ahead by its instant.
+ */
 function* upcoming(plan: ServicePlan, agreement: AgreementView, now: string): Generator<PlanOccurrence> {
-  const dayBefore = new Date(new Date(now).getTime() - DAY_MS).toISOString().slice(0, 10);
-  for (const occurrence of seriesOf(plan, agreement, dayBefore)) if (occurrence.at >= now) yield occurrence;
+  const from = new Date(new Date(now).getTime() - 2 * DAY_MS).toISOString().slice(0, 10);
+  for (const occurrence of seriesOf(plan, agreement, from)) if (occurrence.at >= now) yield occurrence;
 }
 
 /** The next `count` occurrences from now, each with its work order or when it would get one. */

@@ -1,9 +1,11 @@
 import type { SystemActor } from '../access/actor';
 import type { TenantSettings } from '../organisation/tenant';
+import { ConflictError, TransactionConflictError } from '../shared/errors';
 import type { WriteEffects } from '../shared/ports';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { GeneratedOccurrence } from './occurrence';
 import { planActor } from './plan-work-order';
+import type { ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
 
 /** What taking back a plan's unstarted work orders needs: its work orders, and the tenant's choice. */
@@ -39,19 +41,47 @@ export async function withdrawUnstarted(
     if (record.withdrawnAt) continue;
     const workOrder = await deps.workOrders.get(plan.tenantId, record.workOrderId);
     if (!workOrder) continue;
-    const taken = await deps.workOrders.withdraw(planActor(plan), workOrder, reason, {
-      withdrawals: [
-        {
-          tenantId: plan.tenantId,
-          planId: plan.id,
-          date: record.date,
-          workOrderId: record.workOrderId,
-          at: now,
-          reason,
-        },
-      ],
-    });
-    if (taken) withdrawn.push(record.date);
+    const withdrawal = {
+      tenantId: plan.tenantId,
+      planId: plan.id,
+      date: record.date,
+      workOrderId: record.workOrderId,
+      at: now,
+      reason,
+    };
+    try {
+      const taken = await deps.workOrders.withdraw(planActor(plan), workOrder, reason, {
+        withdrawals: [withdrawal],
+      });
+      if (taken) withdrawn.push(record.date);
+    } catch (error) {
+      // Someone started it (or another run took it back) since it was read: it stays as it is.
+      if (!(error instanceof ConflictError) || error instanceof TransactionConflictError) throw error;
+    }
   }
   return withdrawn;
+}
+
+/**
+ * When the tenant regenerates unstarted work orders and the plan's revision
+ * moved on: the work orders of occurrences still ahead, made from an older
+ * revision, that nobody has started are taken back, so the walk makes them
+ * anew from the plan as it is (or drops them, if the new series has not).
+ * Answers their local dates, earliest first.
+ */
+export async function withdrawStale(
+  deps: Withdrawals,
+  plans: Pick<ServicePlanRepository, 'generated'>,
+  plan: ServicePlan,
+  now: string,
+): Promise<string[]> {
+  const revision = plan.revision ?? 1;
+  if (revision <= 1) return [];
+  if (!(await deps.settings(plan.tenantId))?.regenerateUnstarted) return [];
+  // Local dates run up to a day behind UTC: read from two days back, and keep what is still ahead by its instant.
+  const from = new Date(new Date(now).getTime() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const records = await plans.generated(plan.tenantId, plan.id, from, '9999-12-31');
+  const stale = records.filter((r) => !r.withdrawnAt && r.at > now && (r.revision ?? 1) < revision);
+  if (stale.length === 0) return [];
+  return withdrawUnstarted(deps, plan, stale, `Service plan ${plan.name} changed`, now);
 }

@@ -8,7 +8,8 @@ import type { WorkOrderContext } from './work-order-context';
  * A generated work order its plan takes back: only its own plan's, only while
  * nobody has started it (`new`, unlocked), cancelled with the reason on its
  * timeline, with `effects` in the same transaction. Anything else is left as
- * it is (undefined): work that has begun is never taken from anyone.
+ * it is (undefined): work that has begun is never taken from anyone; one
+ * started since it was read fails the write (VersionConflictError).
  */
 export async function withdrawGeneratedWorkOrder(
   ctx: WorkOrderContext,
