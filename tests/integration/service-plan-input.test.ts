@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoServicePlanRepository } from '../../functions/adapters/dynamodb/repositories/service-plans';
 import { type Body, PlanWorld } from '../helpers/plans';
 
 let world: PlanWorld;
@@ -181,5 +182,34 @@ describe('reading, changing and deleting a plan', () => {
       404,
     );
     expect(await world.schedules()).not.toContain(`service-plan-${plan.id}`);
+  });
+});
+
+describe('an agreement terminated while a plan is saved under it', () => {
+  it('refuses the save in its transaction, and stores nothing', async () => {
+    const other = await world.agreement('2027-01-01', '2027-12-31');
+    const plan = await world.ok('POST', '/service-plans', { ...valid(), agreementId: other.id });
+    await world.ok('POST', `/service-agreements/${other.id}/terminate`, {
+      version: other.version,
+      reason: 'Moved',
+    });
+    // The save as it would commit after reading the agreement still active.
+    const plans = new DynamoServicePlanRepository(world.api.table, world.clock);
+    const stored = await plans.get(world.tenantId, plan.id);
+    const next = { ...(stored as NonNullable<typeof stored>), id: `${plan.id}X`, version: 1 };
+    const progress = { tenantId: world.tenantId, planId: next.id, planVersion: 1, generated: 0 };
+    await expect(
+      plans.create(next, progress, {
+        unchanged: [
+          { aggregate: 'service-agreement', tenantId: world.tenantId, id: other.id, status: 'active' },
+        ],
+      }),
+    ).rejects.toThrow(/no longer active/);
+    expect(await plans.get(world.tenantId, next.id)).toBeUndefined();
+    const edit = await world.api.request('PATCH', `/service-plans/${plan.id}`, {
+      token: world.admin,
+      body: { version: plan.version, leadDays: 3 },
+    });
+    expect(edit.status).toBe(409);
   });
 });

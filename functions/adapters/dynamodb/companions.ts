@@ -75,8 +75,16 @@ export function withdrawalUpdate(withdrawal: OccurrenceWithdrawal): Parameters<T
   ];
 }
 
-/** A check that an entity the change was decided on is still at the version read. */
+/** A check that what the change was decided on still holds: a version, or an agreement's status. */
 export function unchangedCheck(unchanged: Unchanged): Parameters<Transaction['check']> {
+  if (unchanged.aggregate === 'service-agreement')
+    return [
+      keys.agreement(unchanged.tenantId, unchanged.id),
+      '#status = :status',
+      () => new ConflictError(`Agreement ${unchanged.id} is no longer ${unchanged.status}`),
+      { ':status': unchanged.status },
+      { '#status': 'status' },
+    ];
   return [
     keys.servicePlan(unchanged.tenantId, unchanged.id),
     'version = :expected',

@@ -5,7 +5,7 @@ import type { AgreementRepository } from '../agreements/ports';
 import { type Page, type PageRequest, pageRequest } from '../shared/entity';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors';
 import { assertVersion, type ServiceContext } from '../shared/master-data-service';
-import type { Claim } from '../shared/ports';
+import type { Claim, Unchanged } from '../shared/ports';
 import { type ServicePlanEventType, servicePlanEvent } from './events';
 import type { PlanProgress } from './occurrence';
 import type { PlanChanges } from './plan-changes';
@@ -81,6 +81,7 @@ export class ServicePlanService {
     await this.deps.plans.create(plan, progress, {
       claims,
       events: [this.event('ServicePlanCreated', plan, actor)],
+      unchanged: [stillActive(agreement)],
     });
     return { ...plan, progress: { generated: 0, runAt: progress.runAt } };
   }
@@ -157,7 +158,7 @@ export class ServicePlanService {
     await this.deps.plans.update(
       previous,
       next,
-      { events: [this.event('ServicePlanChanged', next, actor)] },
+      { events: [this.event('ServicePlanChanged', next, actor)], unchanged: [stillActive(agreement)] },
       nextProgress,
     );
     const { tenantId: _t, planId: _p, planVersion: _v, through: _th, ...shown } = nextProgress;
@@ -270,6 +271,14 @@ export class ServicePlanService {
     return this.context.clock.now().toISOString();
   }
 }
+
+/** The agreement a plan is saved under must still be active when the save commits (not terminated meanwhile). */
+const stillActive = (agreement: AgreementView): Unchanged => ({
+  aggregate: 'service-agreement',
+  tenantId: agreement.tenantId,
+  id: agreement.id,
+  status: 'active',
+});
 
 const twoDaysBefore = (instant: string) =>
   new Date(new Date(instant).getTime() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);

@@ -78,13 +78,14 @@ export interface OccurrenceWithdrawal extends PlanOccurrenceRecord {
   reason: string;
 }
 
-/** An entity the change was decided on, which must still be at the version read when the change commits. */
-export interface Unchanged {
-  aggregate: 'service-plan';
-  tenantId: string;
-  id: string;
-  version: number;
-}
+/**
+ * What the change was decided on, which must still hold when it commits: a
+ * plan still at the version read (a work order generated from it), an
+ * agreement still active (a plan saved under it).
+ */
+export type Unchanged =
+  | { aggregate: 'service-plan'; tenantId: string; id: string; version: number }
+  | { aggregate: 'service-agreement'; tenantId: string; id: string; status: 'active' };
 
 /** Side effects that commit atomically with a write. */
 export interface WriteEffects {
