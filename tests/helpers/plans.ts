@@ -2,9 +2,11 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { GenerationReport } from '../../functions/domain/service-plans/generate-plan';
 import type { DomainEvent } from '../../functions/domain/shared/events';
 import type { WorkOrder } from '../../functions/domain/work-orders/work-order';
+import { createAgreementExpiryHandler } from '../../functions/handlers/schedules/agreement-expiry';
 import { createPlanGeneratorHandler } from '../../functions/handlers/schedules/service-plan-generator';
 import type { LocalStreamPoller } from '../../local/bus/stream-poller';
 import {
+  AGREEMENT_EXPIRY_TARGET,
   LocalAgreementExpiryScheduler,
   LocalPlanScheduler,
   LocalScheduler,
@@ -61,6 +63,8 @@ export class PlanWorld {
       reports.push(report);
       return report;
     });
+    const expire = createAgreementExpiryHandler(api.app.agreements.agreements, quiet);
+    scheduler.target(AGREEMENT_EXPIRY_TARGET, (input) => expire(input));
     const keeper = await startPlanScheduleKeeper(
       api.table.endpoint,
       api.table.tableName,

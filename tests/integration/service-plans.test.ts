@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgreementEndHandler } from '../../functions/handlers/events/service-plan-agreement-end';
+import { quiet } from '../helpers/consumption';
 import { type Body, PlanWorld } from '../helpers/plans';
 
 let world: PlanWorld;
@@ -124,5 +126,24 @@ describe('a quarterly plan under an agreement', () => {
       orders.map((o) => o.id),
     );
     expect(await world.schedules()).not.toContain(`service-plan-${plan.id}`);
+  });
+
+  it('ends when the agreement expires after its last day', async () => {
+    // The tick past 31 December fired the agreement's expiry schedule too.
+    expect(await world.ok('GET', `/service-agreements/${agreement.id}`)).toMatchObject({
+      status: 'non-warranty',
+    });
+    const published = await world.outboxEvent('AgreementExpired', agreement.id);
+    const ended = createAgreementEndHandler(world.api.app.servicePlans.ending, quiet);
+    expect(
+      await ended({ id: 'e-x', 'detail-type': published.type, source: published.source, detail: published }),
+    ).toEqual({
+      ended: [plan.id],
+    });
+    expect(await world.ok('GET', `/service-plans/${plan.id}`)).toMatchObject({
+      status: 'ended',
+      endReason: 'agreement-expired',
+      progress: { generated: 4 },
+    });
   });
 });

@@ -97,7 +97,7 @@ export class PlanGenerator {
     const agreement = await this.deps.agreements.get(plan.tenantId, plan.agreementId);
     if (agreement?.status !== 'active') {
       // Nothing is generated for an agreement that no longer covers anything; its end ends the plan.
-      return this.save({ ...progress, lastRunAt: now }, {}, { ...report, outcome: 'agreement-inactive' });
+      return this.save({ ...progress, lastRunAt: now }, 0, {}, { ...report, outcome: 'agreement-inactive' });
     }
     let planned: PlannedProduct[];
     try {
@@ -109,12 +109,14 @@ export class PlanGenerator {
         progress.through = earlier(progress.through, dayBefore(withdrawn[0] as string));
       }
     } catch (error) {
-      return this.failed(progress, report, error, undefined);
+      return this.failed(progress, 0, report, error, undefined);
     }
 
     const series = seriesOf(plan, agreement, progress.through);
     let next: PlanOccurrence | undefined;
     let leased = false;
+    /** Work orders this run created since it last saved: what its next save adds to the count. */
+    let unsaved = 0;
     for (;;) {
       const page: PlanOccurrence[] = [];
       for (let item = series.next(); !item.done; item = series.next()) {
@@ -140,8 +142,9 @@ export class PlanGenerator {
       }
       const outcome = await this.generatePage(plan, planned, page, report);
       progress.generated += outcome.created;
+      unsaved += outcome.created;
       if (outcome.last) progress.lastGenerated = outcome.last;
-      if (outcome.error) return this.failed(progress, report, outcome.error, outcome.failedAt);
+      if (outcome.error) return this.failed(progress, unsaved, report, outcome.error, outcome.failedAt);
       Object.assign(progress, {
         through: page.at(-1)?.date,
         lastRunAt: now,
@@ -154,6 +157,7 @@ export class PlanGenerator {
         const { nextDue } = progress;
         return this.save(
           progress,
+          unsaved,
           { runAt: this.now(), ...(nextDue ? { nextDue } : {}) },
           {
             ...report,
@@ -161,13 +165,20 @@ export class PlanGenerator {
           },
         );
       }
-      if (!(await this.deps.plans.saveProgress(progress))) return { ...report, outcome: 'superseded' };
+      if (!(await this.deps.plans.saveProgress(progress, unsaved)))
+        return { ...report, outcome: 'superseded' };
+      unsaved = 0;
     }
     const nextDue = next ? { date: next.date, at: next.at, generateAt: next.generateAt } : undefined;
-    return this.save({ ...progress, lastRunAt: now }, nextDue ? { nextDue, runAt: nextDue.generateAt } : {}, {
-      ...report,
-      ...(nextDue ? { nextDue } : {}),
-    });
+    return this.save(
+      { ...progress, lastRunAt: now },
+      unsaved,
+      nextDue ? { nextDue, runAt: nextDue.generateAt } : {},
+      {
+        ...report,
+        ...(nextDue ? { nextDue } : {}),
+      },
+    );
   }
 
   /**
@@ -242,6 +253,7 @@ export class PlanGenerator {
   /** Saves where the run ended and names the next run (none: the schedule goes). Refused when the plan was edited. */
   private async save(
     progress: PlanProgress,
+    added: number,
     next: { nextDue?: PlanProgress['nextDue']; runAt?: string },
     report: GenerationReport,
   ): Promise<GenerationReport> {
@@ -251,7 +263,7 @@ export class PlanGenerator {
       ...(next.nextDue ? { nextDue: next.nextDue } : {}),
       ...(next.runAt ? { runAt: next.runAt } : {}),
     };
-    if (!(await this.deps.plans.saveProgress(saved))) return { ...report, outcome: 'superseded' };
+    if (!(await this.deps.plans.saveProgress(saved, added))) return { ...report, outcome: 'superseded' };
     return report;
   }
 
@@ -265,6 +277,7 @@ export class PlanGenerator {
    */
   private async failed(
     progress: PlanProgress,
+    added: number,
     report: GenerationReport,
     error: unknown,
     date: string | undefined,
@@ -273,12 +286,15 @@ export class PlanGenerator {
     if (!(error instanceof DomainError) || error instanceof TransactionConflictError) throw error;
     const now = this.now();
     const message = error.message;
-    const saved = await this.deps.plans.saveProgress({
-      ...progress,
-      lastError: { at: now, message, ...(date ? { date } : {}) },
-      lastRunAt: now,
-      runAt: this.later(RETRY_AFTER_MS),
-    });
+    const saved = await this.deps.plans.saveProgress(
+      {
+        ...progress,
+        lastError: { at: now, message, ...(date ? { date } : {}) },
+        lastRunAt: now,
+        runAt: this.later(RETRY_AFTER_MS),
+      },
+      added,
+    );
     return { ...report, outcome: saved ? 'failed' : 'superseded', error: message };
   }
 }

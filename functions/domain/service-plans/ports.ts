@@ -25,9 +25,11 @@ export interface ServicePlanRepository {
   /**
    * Moves the progress forward for the plan version it was computed for:
    * refused (false) when the plan has been edited since, so a run working
-   * from an old version never overwrites the walk of the new one.
+   * from an old version never overwrites the walk of the new one. The count
+   * of generated work orders is not written but grows by `added` (those the
+   * writer created since it last saved), so overlapping runs both count.
    */
-  saveProgress(progress: PlanProgress): Promise<boolean>;
+  saveProgress(progress: PlanProgress, added?: number): Promise<boolean>;
   /** Generated occurrences with local dates in [from, to], in date order. */
   generated(tenantId: string, planId: string, from: string, to: string): Promise<GeneratedOccurrence[]>;
 }

@@ -1,5 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { GeneratedOccurrence, PlanProgress } from '../../../domain/service-plans/occurrence';
 import type { ServicePlanRepository } from '../../../domain/service-plans/ports';
 import type { ServicePlan } from '../../../domain/service-plans/service-plan';
@@ -67,7 +65,8 @@ export class DynamoServicePlanRepository implements ServicePlanRepository {
       () => new VersionConflictError(SERVICE_PLAN, previous.id, previous.version),
       { ':expected': previous.version },
     );
-    if (progress) tx.put(progressItem(progress), undefined, () => new Error('unreachable'));
+    if (progress)
+      tx.patch(keys.planProgress(progress.tenantId, progress.planId), progressChanges(progress, 0));
     addEffects(tx, next.tenantId, effects, this.clock);
     await tx.commit();
   }
@@ -90,20 +89,19 @@ export class DynamoServicePlanRepository implements ServicePlanRepository {
     return item ? toEntity<PlanProgress>(item) : undefined;
   }
 
-  async saveProgress(progress: PlanProgress): Promise<boolean> {
+  async saveProgress(progress: PlanProgress, added = 0): Promise<boolean> {
+    const tx = new Transaction(this.table.client, this.table.tableName);
+    tx.patch(keys.planProgress(progress.tenantId, progress.planId), progressChanges(progress, added), {
+      // Only for the plan version it was computed for, and never over a plan that is gone.
+      expression: 'planVersion = :version',
+      values: { ':version': progress.planVersion },
+      onFailed: () => new ProgressSupersededError(),
+    });
     try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: progressItem(progress),
-          // Only for the plan version it was computed for, and never over a plan that is gone.
-          ConditionExpression: 'planVersion = :version',
-          ExpressionAttributeValues: { ':version': progress.planVersion },
-        }),
-      );
+      await tx.commit();
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ProgressSupersededError) return false;
       throw error;
     }
   }
@@ -130,6 +128,33 @@ export function planItem(plan: ServicePlan): Record<string, unknown> {
     entityType: SERVICE_PLAN,
   };
 }
+
+/** The progress's optional fields: a save that leaves one out removes it. */
+const OPTIONAL_PROGRESS = ['through', 'lastGenerated', 'nextDue', 'lastError', 'lastRunAt', 'runAt'] as const;
+
+/**
+ * A progress write as attribute changes: every field set or removed as the
+ * progress says, except the count of generated work orders, which only ever
+ * grows by what the writer itself created (`added`), so overlapping runs
+ * never overwrite each other's count.
+ */
+function progressChanges(progress: PlanProgress, added: number) {
+  const { tenantId: _t, planId: _p, generated: _g, ...fields } = progress;
+  const present = OPTIONAL_PROGRESS.filter((name) => fields[name] !== undefined);
+  return {
+    set: {
+      ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+      tenantId: progress.tenantId,
+      planId: progress.planId,
+      entityType: PLAN_PROGRESS_ENTITY_TYPE,
+    },
+    remove: OPTIONAL_PROGRESS.filter((name) => !present.includes(name)),
+    add: { generated: added },
+  };
+}
+
+/** A progress save refused: the plan was edited or deleted since the progress was read. */
+class ProgressSupersededError extends Error {}
 
 function progressItem(progress: PlanProgress): Record<string, unknown> {
   return {
