@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
+          // The files only read the synthesized app: sharing modules lets a worker synthesize it once.
+          isolate: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -32,12 +32,25 @@ export interface SynthesizedApp {
   dispose(): void;
 }
 
+/** The app as cdk.json configures it, synthesized once per worker: the infra test files share their modules. */
+let shared: SynthesizedApp | undefined;
+process.once('exit', () => shared?.dispose());
+
 /**
  * Builds and synthesizes the real app (bundling included) into a temporary
- * directory. Slow (esbuild per handler): call it once per test file.
- * `contextOverrides` replace keys of cdk.json's context, e.g. `regionSettings`.
+ * directory. Slow (esbuild per handler): the app as configured is built once
+ * and shared by the test files of a worker (they only read it); one with
+ * `contextOverrides` (keys of cdk.json's context replaced, e.g.
+ * `regionSettings`) is built for its caller alone.
  */
 export function synthesizeApp(contextOverrides: Record<string, unknown> = {}): SynthesizedApp {
+  if (Object.keys(contextOverrides).length > 0) return synthesizeFresh(contextOverrides);
+  shared ??= synthesizeFresh({});
+  // Disposed when the worker exits, after the last file that shares it.
+  return { ...shared, dispose: () => undefined };
+}
+
+function synthesizeFresh(contextOverrides: Record<string, unknown>): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'field-service-infra-'));
   const context = { ...cdkJsonContext(), ...contextOverrides };
   const app = new App({ outdir, context });
