@@ -93,6 +93,10 @@ describe('a quarterly plan under an agreement', () => {
       nextDue: { date: '2027-04-01', generateAt: '2027-03-18T07:00:00.000Z' },
     });
     expect(read.progress.lastError).toBeUndefined();
+    const listed = await world.ok('GET', '/service-plans?limit=100');
+    expect((listed.items as Body[]).find((p) => p.id === plan.id)).toMatchObject({
+      progress: { generated: 1, nextDue: { date: '2027-04-01' } },
+    });
   });
 
   it('generates each occurrence once however often it runs: by hand, twice, and ten runs at once', async () => {

@@ -90,13 +90,25 @@ export class ServicePlanService {
     authorize(actor, 'service-plan:read');
     const plan = await this.load(actor.tenantId, id);
     const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(plan);
-    const { tenantId: _t, planId: _p, planVersion: _v, through: _through, ...shown } = progress;
-    return { ...plan, progress: shown };
+    return { ...plan, progress: shown(progress) };
   }
 
-  async list(actor: Actor, page: Partial<PageRequest>): Promise<Page<ServicePlan>> {
+  /** A page of plans, each with its progress (one more read for the page). */
+  async list(actor: Actor, page: Partial<PageRequest>): Promise<Page<ServicePlanView>> {
     authorize(actor, 'service-plan:read');
-    return this.deps.plans.list(actor.tenantId, pageRequest(page));
+    const plans = await this.deps.plans.list(actor.tenantId, pageRequest(page));
+    const found = await this.deps.plans.progressOf(
+      actor.tenantId,
+      plans.items.map((plan) => plan.id),
+    );
+    const byPlan = new Map(found.map((progress) => [progress.planId, progress]));
+    return {
+      ...plans,
+      items: plans.items.map((plan) => ({
+        ...plan,
+        progress: shown(byPlan.get(plan.id) ?? freshProgress(plan)),
+      })),
+    };
   }
 
   /**
@@ -161,8 +173,7 @@ export class ServicePlanService {
       { events: [this.event('ServicePlanChanged', next, actor)], unchanged: [stillActive(agreement)] },
       nextProgress,
     );
-    const { tenantId: _t, planId: _p, planVersion: _v, through: _th, ...shown } = nextProgress;
-    return { plan: { ...next, progress: shown }, changes };
+    return { plan: { ...next, progress: shown(nextProgress) }, changes };
   }
 
   /** Ends a plan by hand: nothing more is generated, what was generated stays. */
@@ -270,6 +281,12 @@ export class ServicePlanService {
   private now(): string {
     return this.context.clock.now().toISOString();
   }
+}
+
+/** What a plan's progress shows: where its walk stands is storage detail. */
+function shown(progress: PlanProgress): ServicePlanView['progress'] {
+  const { tenantId: _t, planId: _p, planVersion: _v, through: _through, ...rest } = progress;
+  return rest;
 }
 
 /** The agreement a plan is saved under must still be active when the save commits (not terminated meanwhile). */

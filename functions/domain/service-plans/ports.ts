@@ -22,6 +22,8 @@ export interface ServicePlanRepository {
   /** Deletes the plan and its progress if it is still at `plan.version`; generated records stay. */
   delete(plan: ServicePlan, effects?: WriteEffects): Promise<void>;
   progress(tenantId: string, planId: string): Promise<PlanProgress | undefined>;
+  /** The progress of several plans in one read; plans without one are left out. */
+  progressOf(tenantId: string, planIds: readonly string[]): Promise<PlanProgress[]>;
   /**
    * Moves the progress forward for the plan version it was computed for:
    * refused (false) when the plan has been edited since, so a run working

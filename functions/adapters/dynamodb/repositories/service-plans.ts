@@ -9,7 +9,7 @@ import type { TableContext } from '../client';
 import { addEffects } from '../effects';
 import { keys } from '../keys';
 import { toEntity } from '../master-data-store';
-import { getConsistent, queryAll, queryPage } from '../query';
+import { batchGet, getConsistent, queryAll, queryPage } from '../query';
 import { PLAN_PROGRESS_ENTITY_TYPE } from '../table-definition';
 import { Transaction } from '../transaction';
 
@@ -87,6 +87,14 @@ export class DynamoServicePlanRepository implements ServicePlanRepository {
   async progress(tenantId: string, planId: string): Promise<PlanProgress | undefined> {
     const item = await getConsistent(this.table, keys.planProgress(tenantId, planId));
     return item ? toEntity<PlanProgress>(item) : undefined;
+  }
+
+  async progressOf(tenantId: string, planIds: readonly string[]): Promise<PlanProgress[]> {
+    const items = await batchGet(
+      this.table,
+      planIds.map((planId) => keys.planProgress(tenantId, planId)),
+    );
+    return items.map((item) => toEntity<PlanProgress>(item));
   }
 
   async saveProgress(progress: PlanProgress, added = 0): Promise<boolean> {

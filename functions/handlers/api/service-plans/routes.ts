@@ -49,10 +49,10 @@ export const servicePlanRoutes = {
     method: 'GET',
     path: '/service-plans',
     operationId: 'listServicePlans',
-    summary: 'List service plans, oldest first',
+    summary: 'List service plans, oldest first, each with its progress',
     tag: TAG,
     query: pageQuery,
-    response: listResponse(servicePlanSchema),
+    response: listResponse(planView),
     status: 200,
   }),
   get: defineRoute({
