@@ -152,7 +152,7 @@ export class ServicePlanService {
       version: previous.version + 1,
       updatedAt: now,
     };
-    // What makes the work orders changed: a new revision, and a walk from the start again.
+    // What makes the work orders changed: a new revision (work orders keep the one they were made from).
     const remade =
       input.recurrence !== undefined ||
       input.template !== undefined ||
@@ -160,8 +160,9 @@ export class ServicePlanService {
     if (remade) next.revision = (previous.revision ?? 1) + 1;
     const changes = await changesOf(this.deps.plans, previous, next, agreement, now);
     const progress = (await this.deps.plans.progress(actor.tenantId, id)) ?? freshProgress(previous);
-    // A new recurrence walks again from the edit; the records of what was generated keep it from repeating.
-    // Run at once: occurrences the edit brought into the lead window are due now.
+    // Run at once: occurrences the edit brought into the lead window are due now. A new recurrence walks
+    // again from its start (passing over what lies before the edit); a new template or line from two days
+    // back. The records of what was generated keep either walk from repeating anything.
     const nextProgress: PlanProgress = { ...progress, planVersion: next.version, runAt: now };
     if (input.recurrence) delete nextProgress.through;
     else if (remade && nextProgress.through && nextProgress.through >= twoDaysBefore(now))
