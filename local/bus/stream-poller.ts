@@ -128,7 +128,8 @@ export class LocalStreamPoller {
 
   /** Polls until a pass finds nothing new: everything written before the call has been handled. */
   async drain(): Promise<void> {
-    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A pass the timer started may be under way: let it end, so the passes below are not skipped.
+    await this.idle;
     while ((await this.pollOnce()) > 0);
   }
 }

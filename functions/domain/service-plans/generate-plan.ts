@@ -11,8 +11,7 @@ import type { ServiceContext } from '../shared/master-data-service';
 import type { Claim, Repository } from '../shared/ports';
 import type { CreateOptions } from '../work-orders/create-work-order';
 import type { CreateWorkOrderInput, WorkOrder } from '../work-orders/work-order';
-import type { PlanProgress } from './occurrence';
-import { freshProgress } from './plan-ending';
+import { freshProgress, type PlanProgress } from './occurrence';
 import { type PlanOccurrence, seriesOf } from './plan-series';
 import {
   occurrenceWrite,

@@ -53,6 +53,14 @@ export interface PlanProgress {
   runAt?: string;
 }
 
+/** A plan's progress before its first run. */
+export const freshProgress = (plan: { tenantId: string; id: string; version: number }): PlanProgress => ({
+  tenantId: plan.tenantId,
+  planId: plan.id,
+  planVersion: plan.version,
+  generated: 0,
+});
+
 export const generatedOccurrenceSchema = z.object({
   date: z.string(),
   local: z.string(),

@@ -1,18 +1,10 @@
 import { type Actor, actorIdOf } from '../access/actor';
 import type { ServiceContext } from '../shared/master-data-service';
 import { servicePlanEvent } from './events';
-import type { PlanProgress } from './occurrence';
+import { freshProgress } from './occurrence';
 import type { ServicePlanRepository } from './ports';
 import type { EndReason, ServicePlan } from './service-plan';
 import { type Withdrawals, withdrawUnstarted } from './withdraw-unstarted';
-
-/** A plan's progress before its first run. */
-export const freshProgress = (plan: Pick<ServicePlan, 'tenantId' | 'id' | 'version'>): PlanProgress => ({
-  tenantId: plan.tenantId,
-  planId: plan.id,
-  planVersion: plan.version,
-  generated: 0,
-});
 
 /** Ends plans: by hand, or every plan of an agreement that expired or was terminated. */
 export class PlanEnding {

@@ -1,19 +1,15 @@
 import type { AgreementView } from '../agreements/agreement';
 import { CHANGE_HORIZON_COUNT, CHANGE_HORIZON_DAYS, changesBetween, type PlanChanges } from './plan-changes';
-import { type PlanOccurrence, seriesOf, take } from './plan-series';
+import { type PlanOccurrence, seriesOf, take, walkStartFor } from './plan-series';
 import type { ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/**
- * The plan's occurrences due from `now` on. Local dates run up to a day
- * behind (and ahead of) UTC, so the walk starts two days back and keeps what
- * is still ahead by its instant.
- */
+/** The plan's occurrences due from `now` on. */
 function* upcoming(plan: ServicePlan, agreement: AgreementView, now: string): Generator<PlanOccurrence> {
-  const from = new Date(new Date(now).getTime() - 2 * DAY_MS).toISOString().slice(0, 10);
-  for (const occurrence of seriesOf(plan, agreement, from)) if (occurrence.at >= now) yield occurrence;
+  for (const occurrence of seriesOf(plan, agreement, walkStartFor(now)))
+    if (occurrence.at >= now) yield occurrence;
 }
 
 /** The next `count` occurrences from now, each with its work order or when it would get one. */

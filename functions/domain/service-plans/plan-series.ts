@@ -35,6 +35,16 @@ export function* seriesOf(
   }
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Where a walk starts that must reach every occurrence from `instant` on:
+ * local dates run up to a day behind (or ahead of) UTC, so it starts from the
+ * UTC date two days before, and the walker keeps what lies ahead by its instant.
+ */
+export const walkStartFor = (instant: string): string =>
+  new Date(new Date(instant).getTime() - 2 * DAY_MS).toISOString().slice(0, 10);
+
 /** At most `count` items of a sequence, taken while `keep` holds. */
 export function take<T>(items: Iterable<T>, count: number, keep: (item: T) => boolean = () => true): T[] {
   const taken: T[] = [];

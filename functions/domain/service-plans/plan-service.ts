@@ -7,14 +7,14 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { assertVersion, type ServiceContext } from '../shared/master-data-service';
 import type { Claim, Unchanged } from '../shared/ports';
 import { type ServicePlanEventType, servicePlanEvent } from './events';
-import type { PlanProgress } from './occurrence';
+import { freshProgress, type PlanProgress } from './occurrence';
 import type { PlanChanges } from './plan-changes';
 import { checkRecurrence, checkTemplate, type PlanReferences, targetOf } from './plan-checks';
-import { freshProgress, PlanEnding } from './plan-ending';
+import { PlanEnding } from './plan-ending';
 import type { CreateServicePlanInput, UpdateServicePlanInput } from './plan-input';
 import { changesOf, forecastOf } from './plan-outlook';
 import { lineChosenBy, type PlanRule } from './plan-rule';
-import { seriesOf, take } from './plan-series';
+import { seriesOf, take, walkStartFor } from './plan-series';
 import type { ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
 import { DEFAULT_LEAD_DAYS } from './service-plan';
@@ -165,9 +165,9 @@ export class ServicePlanService {
     // back. The records of what was generated keep either walk from repeating anything.
     const nextProgress: PlanProgress = { ...progress, planVersion: next.version, runAt: now };
     if (input.recurrence) delete nextProgress.through;
-    else if (remade && nextProgress.through && nextProgress.through >= twoDaysBefore(now))
-      // Only occurrences from today on are made again; a local date may run a day behind UTC.
-      nextProgress.through = twoDaysBefore(now);
+    else if (remade && nextProgress.through && nextProgress.through >= walkStartFor(now))
+      // Only occurrences from now on are made again.
+      nextProgress.through = walkStartFor(now);
     await this.deps.plans.update(
       previous,
       next,
@@ -297,9 +297,6 @@ const stillActive = (agreement: AgreementView): Unchanged => ({
   id: agreement.id,
   status: 'active',
 });
-
-const twoDaysBefore = (instant: string) =>
-  new Date(new Date(instant).getTime() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
 /** When a new plan first runs: at the lead time of its first occurrence, or now if that has passed. */
 function firstRunOf(plan: ServicePlan, agreement: AgreementView, now: string): string | undefined {

@@ -4,6 +4,7 @@ import { ConflictError, TransactionConflictError } from '../shared/errors';
 import type { WriteEffects } from '../shared/ports';
 import type { WorkOrder } from '../work-orders/work-order';
 import type { GeneratedOccurrence } from './occurrence';
+import { walkStartFor } from './plan-series';
 import { planActor } from './plan-work-order';
 import type { ServicePlanRepository } from './ports';
 import type { ServicePlan } from './service-plan';
@@ -78,9 +79,7 @@ export async function withdrawStale(
   const revision = plan.revision ?? 1;
   if (revision <= 1) return [];
   if (!(await deps.settings(plan.tenantId))?.regenerateUnstarted) return [];
-  // Local dates run up to a day behind UTC: read from two days back, and keep what is still ahead by its instant.
-  const from = new Date(new Date(now).getTime() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-  const records = await plans.generated(plan.tenantId, plan.id, from, '9999-12-31');
+  const records = await plans.generated(plan.tenantId, plan.id, walkStartFor(now), '9999-12-31');
   const stale = records.filter((r) => !r.withdrawnAt && r.at > now && (r.revision ?? 1) < revision);
   if (stale.length === 0) return [];
   return withdrawUnstarted(deps, plan, stale, `Service plan ${plan.name} changed`, now);
